@@ -1,0 +1,63 @@
+"""gdbook: gradient-descent optimizers from scratch, in NumPy.
+
+The package behind the gdbook tutorials::
+
+    import gdbook as gd
+
+    x0 = gd.random_start(gd.functions.sphere.bounds, seed=1)
+    run = gd.minimize(gd.functions.sphere, x0, gd.Adam(lr=0.02, beta1=0.8), n_iter=60)
+    print(run.points[-1], run.values[-1])
+
+Plotting lives in :mod:`gdbook.plot` (imported on first use, so the optimizers need only NumPy).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from . import functions
+from .optimizers import (
+    Adadelta,
+    AdaGrad,
+    Adam,
+    AdaMax,
+    AMSGrad,
+    GradientDescent,
+    Momentum,
+    Nadam,
+    Nesterov,
+    Optimizer,
+    RMSProp,
+)
+from .run import DivergenceWarning, Run, check_gradient, minimize, numerical_gradient, random_start
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AdaGrad",
+    "Adadelta",
+    "Adam",
+    "AdaMax",
+    "AMSGrad",
+    "DivergenceWarning",
+    "GradientDescent",
+    "Momentum",
+    "Nadam",
+    "Nesterov",
+    "Optimizer",
+    "RMSProp",
+    "Run",
+    "check_gradient",
+    "functions",
+    "minimize",
+    "numerical_gradient",
+    "plot",
+    "random_start",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "plot":  # lazy: Matplotlib is imported only when plotting
+        return importlib.import_module("gdbook.plot")
+    raise AttributeError(f"module 'gdbook' has no attribute {name!r}")

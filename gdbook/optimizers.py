@@ -1,0 +1,709 @@
+r"""First-order optimizers, one class per method.
+
+Every optimizer is a small frozen dataclass of hyperparameters with two methods:
+
+* ``init(x)`` returns the starting state (a named tuple: ``t`` and the method's moving
+  averages, all arrays shaped like ``x``);
+* ``step(x, g, state)`` returns ``(x_new, state_new)`` for the gradient ``g`` at ``x``.
+
+``step`` never modifies ``x``, ``g`` or ``state``: it returns new arrays, so a run can keep
+every iterate and a reader can inspect any state. Hyperparameters and inputs are checked,
+and a bad value raises a ``ValueError`` or ``TypeError`` that names it.
+
+With its default variant each class computes the same updates as the matching
+``torch.optim`` optimizer; the tests check this against trajectories recorded from torch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from numbers import Real
+from typing import Any, ClassVar, NamedTuple
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = [
+    "Optimizer",
+    "GradientDescent",
+    "Momentum",
+    "Nesterov",
+    "AdaGrad",
+    "RMSProp",
+    "Adadelta",
+    "Adam",
+    "AdaMax",
+    "Nadam",
+    "AMSGrad",
+    "as_point",
+]
+
+Array = NDArray[np.floating]
+
+
+# --- input checks ---------------------------------------------------------------------
+
+
+def as_point(x: ArrayLike, name: str = "x") -> Array:
+    """Return ``x`` as a 1-D, finite, floating-point array (integers become float64).
+
+    Args:
+        x: The point: a non-empty sequence or 1-D array of real numbers.
+        name: How to call it in error messages.
+
+    Returns:
+        The array (the same object when ``x`` already is a suitable array).
+
+    Raises:
+        TypeError: If ``x`` is not made of real numbers.
+        ValueError: If ``x`` is not 1-D, is empty, or holds NaN or infinity.
+    """
+    arr = np.asarray(x)
+    if arr.dtype.kind in "iu":
+        arr = arr.astype(np.float64)
+    elif arr.dtype.kind != "f":
+        raise TypeError(f"{name} must hold real floating-point numbers, got dtype {arr.dtype}")
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array, got shape {arr.shape}")
+    _check_finite(arr, name)
+    return arr
+
+
+def _check_finite(arr: Array, name: str) -> None:
+    # One cheap pass (a sum) in the usual case; the element-wise test only on trouble.
+    if not np.isfinite(np.sum(arr)):
+        bad = np.flatnonzero(~np.isfinite(arr))
+        if bad.size:
+            i = int(bad[0])
+            raise ValueError(f"{name} is not finite: {name}[{i}] = {arr[i]!r}")
+
+
+def _as_gradient(g: ArrayLike, x: Array) -> Array:
+    g = np.asarray(g)
+    if g.dtype.kind not in "iuf":
+        raise TypeError(f"gradient must hold real floating-point numbers, got dtype {g.dtype}")
+    if g.shape != x.shape:
+        raise ValueError(f"gradient shape {g.shape} does not match x shape {x.shape}")
+    _check_finite(g, "gradient")
+    return g.astype(x.dtype, copy=False)
+
+
+def _check_real(owner: str, name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{owner}: {name} must be a real number, got {value!r}")
+    value = float(value)
+    if math.isnan(value):
+        raise ValueError(f"{owner}: {name} must be a number, got nan")
+    return value
+
+
+def _positive(owner: str, name: str, value: Any) -> None:
+    v = _check_real(owner, name, value)
+    if not (0.0 < v < math.inf):
+        raise ValueError(f"{owner}: {name} must be positive and finite, got {value!r}")
+
+
+def _nonnegative(owner: str, name: str, value: Any) -> None:
+    v = _check_real(owner, name, value)
+    if not (0.0 <= v < math.inf):
+        raise ValueError(f"{owner}: {name} must be zero or positive and finite, got {value!r}")
+
+
+def _decay(owner: str, name: str, value: Any) -> None:
+    v = _check_real(owner, name, value)
+    if not (0.0 <= v < 1.0):
+        raise ValueError(f"{owner}: {name} must be in [0, 1), got {value!r}")
+
+
+def _nonnegative_or_inf(owner: str, name: str, value: Any) -> None:
+    v = _check_real(owner, name, value)
+    if v < 0.0:
+        raise ValueError(f"{owner}: {name} must be zero or positive, got {value!r}")
+
+
+_CHECKS = {
+    "lr": _positive,
+    "eps": _nonnegative,
+    "momentum": _decay,
+    "rho": _decay,
+    "beta1": _decay,
+    "beta2": _decay,
+    "initial_accumulator": _nonnegative,
+    "momentum_decay": _nonnegative_or_inf,
+}
+
+
+# --- shared pieces of the update rules --------------------------------------------------
+
+
+def _ema(average: Array, value: Array, decay: float) -> Array:
+    """``decay * average + (1 - decay) * value``, as one new array (torch's ``lerp`` form)."""
+    out = np.subtract(value, average)
+    out *= 1.0 - decay
+    out += average
+    return out
+
+
+def _descend(x: Array, scale: float, direction: Array) -> Array:
+    """``x - scale * direction``, reusing ``direction`` (a temporary) for the result."""
+    direction *= -scale
+    direction += x
+    return direction
+
+
+class Optimizer:
+    """Base class: input checks and the ``init`` / ``step`` protocol.
+
+    Subclasses are frozen dataclasses whose fields are the hyperparameters; they define
+    ``State`` (a named tuple), ``init_state`` and ``update``, the update rule itself.
+    """
+
+    State: ClassVar[type]
+    variants: ClassVar[tuple[str, ...]] = ()
+
+    def __post_init__(self) -> None:
+        owner = type(self).__name__
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            if f.name == "variant":
+                if value not in self.variants:
+                    allowed = ", ".join(repr(v) for v in self.variants)
+                    raise ValueError(f"{owner}: unknown variant {value!r}; choose one of {allowed}")
+            elif f.name in _CHECKS:
+                _CHECKS[f.name](owner, f.name, value)
+            elif f.type in ("bool", bool) and not isinstance(value, bool):
+                raise TypeError(f"{owner}: {f.name} must be True or False, got {value!r}")
+
+    def init(self, x: ArrayLike) -> Any:
+        """Return the starting state for parameters shaped like ``x`` (``t = 0``).
+
+        Args:
+            x: The starting point, a 1-D float array.
+
+        Returns:
+            The optimizer's state: a named tuple with ``t`` and zero-filled arrays.
+        """
+        return self.init_state(as_point(x))
+
+    def step(self, x: ArrayLike, g: ArrayLike, state: Any) -> tuple[Array, Any]:
+        """One update: return the new point and the new state.
+
+        Neither ``x``, ``g`` nor ``state`` is modified.
+
+        Args:
+            x: The current point, a 1-D float array.
+            g: The gradient at ``x``, same shape.
+            state: The state from ``init`` or from the previous ``step``.
+
+        Returns:
+            ``(x_new, state_new)``.
+
+        Raises:
+            TypeError: If ``state`` is not this optimizer's state, or an input is not real.
+            ValueError: If a shape does not match, or ``x`` or ``g`` is not finite.
+        """
+        x = as_point(x)
+        g = _as_gradient(g, x)
+        self._check_state(state, x)
+        return self.update(x, g, state)
+
+    def _check_state(self, state: Any, x: Array) -> None:
+        owner = type(self).__name__
+        if not isinstance(state, self.State):
+            raise TypeError(
+                f"{owner}.step: state must be a {self.State.__name__} from {owner}.init, "
+                f"got {type(state).__name__}"
+            )
+        for name, value in zip(state._fields, state, strict=True):
+            if isinstance(value, np.ndarray) and value.shape != x.shape:
+                raise ValueError(
+                    f"{owner}.step: state.{name} has shape {value.shape}, x has shape {x.shape}"
+                )
+
+    def init_state(self, x: Array) -> Any:  # pragma: no cover - every subclass defines it
+        """The starting state for a checked point ``x``."""
+        raise NotImplementedError
+
+    def update(self, x: Array, g: Array, state: Any) -> tuple[Array, Any]:  # pragma: no cover
+        """The update rule, on checked inputs."""
+        raise NotImplementedError
+
+
+# --- the optimizers -----------------------------------------------------------------------
+
+
+class GDState(NamedTuple):
+    """State of :class:`GradientDescent`: only the step count."""
+
+    t: int
+
+
+@dataclass(frozen=True)
+class GradientDescent(Optimizer):
+    r"""Plain gradient descent (Cauchy, 1847); ``torch.optim.SGD`` without momentum.
+
+    $$x_t = x_{t-1} - \eta\, g_t$$
+
+    Args:
+        lr: Learning rate (step size) $\eta$, default 0.001 as in torch.
+    """
+
+    State: ClassVar[type] = GDState
+    lr: float = 1e-3
+
+    def init_state(self, x: Array) -> GDState:
+        """State with ``t = 0``."""
+        return GDState(t=0)
+
+    def update(self, x: Array, g: Array, state: GDState) -> tuple[Array, GDState]:
+        r"""$x \leftarrow x - \eta g$."""
+        return x - self.lr * g, GDState(t=state.t + 1)
+
+
+class MomentumState(NamedTuple):
+    """State of :class:`Momentum` and :class:`Nesterov`."""
+
+    t: int
+    v: Array
+    """Velocity: the decaying sum of past gradients."""
+
+
+@dataclass(frozen=True)
+class Momentum(Optimizer):
+    r"""Gradient descent with (heavy-ball) momentum (Polyak, 1964); torch ``SGD(momentum=...)``.
+
+    $$v_t = \mu\, v_{t-1} + g_t, \qquad x_t = x_{t-1} - \eta\, v_t, \qquad v_0 = 0.$$
+
+    For a constant learning rate this is the same as the "change" form of the original
+    tutorials, $c_t = \eta g_t + \mu c_{t-1}$, $x_t = x_{t-1} - c_t$ (with $c = \eta v$).
+
+    Args:
+        lr: Learning rate $\eta$, default 0.001 as in torch.
+        momentum: Decay $\mu \in [0, 1)$ of the velocity, default 0.9.
+    """
+
+    State: ClassVar[type] = MomentumState
+    lr: float = 1e-3
+    momentum: float = 0.9
+
+    def init_state(self, x: Array) -> MomentumState:
+        """Zero velocity."""
+        return MomentumState(t=0, v=np.zeros_like(x))
+
+    def update(self, x: Array, g: Array, state: MomentumState) -> tuple[Array, MomentumState]:
+        r"""$v \leftarrow \mu v + g$, then $x \leftarrow x - \eta v$."""
+        v = self.momentum * state.v + g
+        return x - self.lr * v, MomentumState(t=state.t + 1, v=v)
+
+
+@dataclass(frozen=True)
+class Nesterov(Optimizer):
+    r"""Nesterov momentum, look-ahead-variables form: torch ``SGD(nesterov=True)``, optax.
+
+    $$v_t = \mu\, v_{t-1} + g_t, \qquad x_t = x_{t-1} - \eta\,(g_t + \mu\, v_t).$$
+
+    For a constant learning rate this equals Sutskever et al.'s (2013) form
+    $u_t = \mu u_{t-1} - \eta \nabla f(x_{t-1} + \mu u_{t-1})$, $x_t = x_{t-1} + u_t$, with
+    the variable shifted to the look-ahead point.
+
+    Args:
+        lr: Learning rate $\eta$, default 0.001 as in torch.
+        momentum: Decay $\mu \in [0, 1)$ of the velocity, default 0.9.
+    """
+
+    State: ClassVar[type] = MomentumState
+    lr: float = 1e-3
+    momentum: float = 0.9
+
+    def init_state(self, x: Array) -> MomentumState:
+        """Zero velocity."""
+        return MomentumState(t=0, v=np.zeros_like(x))
+
+    def update(self, x: Array, g: Array, state: MomentumState) -> tuple[Array, MomentumState]:
+        r"""$v \leftarrow \mu v + g$, then $x \leftarrow x - \eta (g + \mu v)$."""
+        v = self.momentum * state.v + g
+        return x - self.lr * (g + self.momentum * v), MomentumState(t=state.t + 1, v=v)
+
+
+class AdaGradState(NamedTuple):
+    """State of :class:`AdaGrad`."""
+
+    t: int
+    s: Array
+    """Sum of squared gradients (plus the initial accumulator)."""
+
+
+@dataclass(frozen=True)
+class AdaGrad(Optimizer):
+    r"""AdaGrad (Duchi, Hazan & Singer, 2011); ``torch.optim.Adagrad``.
+
+    $$s_t = s_{t-1} + g_t^2, \qquad x_t = x_{t-1} - \eta\,\frac{g_t}{\sqrt{s_t} + \epsilon}.$$
+
+    Args:
+        lr: Learning rate $\eta$, default 0.01 as in torch.
+        eps: $\epsilon$, default 1e-10 as in torch.
+        initial_accumulator: Starting value of $s$ (torch 0, optax 0.1).
+        eps_inside_sqrt: Use $\sqrt{s_t + \epsilon}$ instead (optax, Ruder's overview).
+    """
+
+    State: ClassVar[type] = AdaGradState
+    lr: float = 1e-2
+    eps: float = 1e-10
+    initial_accumulator: float = 0.0
+    eps_inside_sqrt: bool = False
+
+    def init_state(self, x: Array) -> AdaGradState:
+        """Accumulator filled with ``initial_accumulator``."""
+        return AdaGradState(t=0, s=np.full_like(x, self.initial_accumulator))
+
+    def update(self, x: Array, g: Array, state: AdaGradState) -> tuple[Array, AdaGradState]:
+        r"""$s \leftarrow s + g^2$, then $x \leftarrow x - \eta g / (\sqrt{s} + \epsilon)$."""
+        s = state.s + g * g
+        if self.eps_inside_sqrt:
+            denom = np.sqrt(s + self.eps)
+        else:
+            denom = np.sqrt(s) + self.eps
+        return _descend(x, self.lr, g / denom), AdaGradState(t=state.t + 1, s=s)
+
+
+class RMSPropState(NamedTuple):
+    """State of :class:`RMSProp`."""
+
+    t: int
+    s: Array
+    """Exponential moving average of squared gradients."""
+
+
+@dataclass(frozen=True)
+class RMSProp(Optimizer):
+    r"""RMSProp (Hinton, lecture 6e, 2012); ``torch.optim.RMSprop`` with ``alpha=rho``.
+
+    $$s_t = \rho\, s_{t-1} + (1 - \rho)\, g_t^2, \qquad
+    x_t = x_{t-1} - \eta\,\frac{g_t}{\sqrt{s_t} + \epsilon}.$$
+
+    Args:
+        lr: Learning rate $\eta$, default 0.01 as in torch.
+        rho: Decay $\rho$ of the average, default 0.99 (torch's ``alpha``).
+        eps: $\epsilon$, default 1e-8.
+        eps_inside_sqrt: Use $\sqrt{s_t + \epsilon}$ instead (optax's and TensorFlow's default).
+    """
+
+    State: ClassVar[type] = RMSPropState
+    lr: float = 1e-2
+    rho: float = 0.99
+    eps: float = 1e-8
+    eps_inside_sqrt: bool = False
+
+    def init_state(self, x: Array) -> RMSPropState:
+        """Zero average."""
+        return RMSPropState(t=0, s=np.zeros_like(x))
+
+    def update(self, x: Array, g: Array, state: RMSPropState) -> tuple[Array, RMSPropState]:
+        r"""$s \leftarrow \rho s + (1-\rho) g^2$, then $x \leftarrow x - \eta g/(\sqrt s+\epsilon)$."""
+        s = _ema(state.s, g * g, self.rho)
+        if self.eps_inside_sqrt:
+            denom = np.sqrt(s + self.eps)
+        else:
+            denom = np.sqrt(s) + self.eps
+        return _descend(x, self.lr, g / denom), RMSPropState(t=state.t + 1, s=s)
+
+
+class AdadeltaState(NamedTuple):
+    """State of :class:`Adadelta`."""
+
+    t: int
+    eg2: Array
+    r"""$E[g^2]$: moving average of squared gradients."""
+    edx2: Array
+    r"""$E[\Delta x^2]$: moving average of squared steps."""
+
+
+@dataclass(frozen=True)
+class Adadelta(Optimizer):
+    r"""Adadelta (Zeiler, 2012); ``torch.optim.Adadelta``.
+
+    $$\begin{aligned}
+    E[g^2]_t &= \rho\, E[g^2]_{t-1} + (1-\rho)\, g_t^2 \\
+    \Delta x_t &= \frac{\sqrt{E[\Delta x^2]_{t-1} + \epsilon}}{\sqrt{E[g^2]_t + \epsilon}}\, g_t \\
+    E[\Delta x^2]_t &= \rho\, E[\Delta x^2]_{t-1} + (1-\rho)\, \Delta x_t^2 \\
+    x_t &= x_{t-1} - \eta\, \Delta x_t
+    \end{aligned}$$
+
+    The paper has no learning rate ($\eta = 1$, torch's default). The first step is about
+    $\sqrt{\epsilon / (1 - \rho)}$ in size whatever the gradient.
+
+    Args:
+        lr: Scale $\eta$ of the step, default 1.0.
+        rho: Decay $\rho$ of both averages, default 0.9 as in torch (the paper used 0.95).
+        eps: $\epsilon$, default 1e-6.
+    """
+
+    State: ClassVar[type] = AdadeltaState
+    lr: float = 1.0
+    rho: float = 0.9
+    eps: float = 1e-6
+
+    def init_state(self, x: Array) -> AdadeltaState:
+        """Zero averages."""
+        return AdadeltaState(t=0, eg2=np.zeros_like(x), edx2=np.zeros_like(x))
+
+    def update(self, x: Array, g: Array, state: AdadeltaState) -> tuple[Array, AdadeltaState]:
+        r"""The four lines of the equation above, in order."""
+        eg2 = _ema(state.eg2, g * g, self.rho)
+        dx = np.sqrt(state.edx2 + self.eps) / np.sqrt(eg2 + self.eps) * g
+        edx2 = _ema(state.edx2, dx * dx, self.rho)
+        return _descend(x, self.lr, dx), AdadeltaState(t=state.t + 1, eg2=eg2, edx2=edx2)
+
+
+class AdamState(NamedTuple):
+    """State of :class:`Adam`."""
+
+    t: int
+    m: Array
+    """First moment: moving average of gradients."""
+    v: Array
+    """Second raw moment: moving average of squared gradients."""
+
+
+@dataclass(frozen=True)
+class Adam(Optimizer):
+    r"""Adam, adaptive moment estimation (Kingma & Ba, 2015, Algorithm 1); ``torch.optim.Adam``.
+
+    $$\begin{aligned}
+    m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t, &
+    \hat m_t &= m_t / (1 - \beta_1^t), \\
+    v_t &= \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2, &
+    \hat v_t &= v_t / (1 - \beta_2^t), \\
+    x_t &= x_{t-1} - \eta\, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}.
+    \end{aligned}$$
+
+    The first step has size $\eta$ in every coordinate whose gradient is not tiny.
+
+    Args:
+        lr: Learning rate $\eta$ (the paper's $\alpha$), default 0.001.
+        beta1: Decay $\beta_1$ of the first moment, default 0.9.
+        beta2: Decay $\beta_2$ of the second moment, default 0.999.
+        eps: $\epsilon$, added outside the square root, default 1e-8.
+    """
+
+    State: ClassVar[type] = AdamState
+    lr: float = 1e-3
+    beta1: float = 0.9
+    beta2: float = 0.999
+    eps: float = 1e-8
+
+    def init_state(self, x: Array) -> AdamState:
+        """Zero moments."""
+        return AdamState(t=0, m=np.zeros_like(x), v=np.zeros_like(x))
+
+    def update(self, x: Array, g: Array, state: AdamState) -> tuple[Array, AdamState]:
+        r"""Moments, bias correction, then $x - \eta \hat m / (\sqrt{\hat v} + \epsilon)$."""
+        t = state.t + 1
+        m = _ema(state.m, g, self.beta1)
+        v = _ema(state.v, g * g, self.beta2)
+        m_hat_scale = 1.0 / (1.0 - self.beta1**t)  # m_hat = m * m_hat_scale
+        v_hat_scale = 1.0 / (1.0 - self.beta2**t)  # v_hat = v * v_hat_scale
+        denom = np.sqrt(v)
+        denom *= math.sqrt(v_hat_scale)
+        denom += self.eps  # sqrt(v_hat) + eps
+        step = np.divide(m, denom, out=denom)
+        return _descend(x, self.lr * m_hat_scale, step), AdamState(t=t, m=m, v=v)
+
+
+class AdaMaxState(NamedTuple):
+    """State of :class:`AdaMax`."""
+
+    t: int
+    m: Array
+    """First moment: moving average of gradients."""
+    u: Array
+    """Exponentially weighted infinity norm of the gradients."""
+
+
+@dataclass(frozen=True)
+class AdaMax(Optimizer):
+    r"""AdaMax (Kingma & Ba, 2015, Algorithm 2); ``torch.optim.Adamax``.
+
+    $$m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t, \qquad
+    u_t = \max(\beta_2\, u_{t-1},\ |g_t| + \epsilon), \qquad
+    x_t = x_{t-1} - \frac{\eta}{1 - \beta_1^t}\, \frac{m_t}{u_t}.$$
+
+    Args:
+        lr: Learning rate $\eta$, default 0.002.
+        beta1: Decay $\beta_1$ of the first moment, default 0.9.
+        beta2: Decay $\beta_2$ of the infinity norm, default 0.999.
+        eps: $\epsilon$, inside the max as in torch and optax, default 1e-8.
+        variant: ``"torch"`` (default) or ``"paper"``: $u_t = \max(\beta_2 u_{t-1}, |g_t|)$
+            with no $\epsilon$ (a coordinate whose gradient has always been 0 stays put).
+    """
+
+    State: ClassVar[type] = AdaMaxState
+    variants: ClassVar[tuple[str, ...]] = ("torch", "paper")
+    lr: float = 2e-3
+    beta1: float = 0.9
+    beta2: float = 0.999
+    eps: float = 1e-8
+    variant: str = "torch"
+
+    def init_state(self, x: Array) -> AdaMaxState:
+        """Zero moment and norm."""
+        return AdaMaxState(t=0, m=np.zeros_like(x), u=np.zeros_like(x))
+
+    def update(self, x: Array, g: Array, state: AdaMaxState) -> tuple[Array, AdaMaxState]:
+        r"""$m$, then $u = \max(\beta_2 u, |g| + \epsilon)$, then the bias-corrected step."""
+        t = state.t + 1
+        m = _ema(state.m, g, self.beta1)
+        if self.variant == "paper":
+            u = np.maximum(self.beta2 * state.u, np.abs(g))
+            step = np.divide(m, u, out=np.zeros_like(m), where=u > 0)
+        else:
+            u = np.maximum(self.beta2 * state.u, np.abs(g) + self.eps)
+            step = m / u
+        lr_t = self.lr / (1.0 - self.beta1**t)
+        return _descend(x, lr_t, step), AdaMaxState(t=t, m=m, u=u)
+
+
+class NadamState(NamedTuple):
+    """State of :class:`Nadam`."""
+
+    t: int
+    m: Array
+    """First moment: moving average of gradients."""
+    v: Array
+    """Second raw moment: moving average of squared gradients."""
+    mu_product: float
+    r"""$\prod_{i \le t} \mu_i$, the product of the momentum schedule so far."""
+
+
+@dataclass(frozen=True)
+class Nadam(Optimizer):
+    r"""Nadam, Nesterov-accelerated Adam (Dozat, 2016); ``torch.optim.NAdam``.
+
+    With the momentum schedule $\mu_t = \beta_1 (1 - \tfrac12\, 0.96^{t \psi})$:
+
+    $$\begin{aligned}
+    m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t, \qquad
+    v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2, \\
+    x_t &= x_{t-1} - \eta \left(
+        \frac{1-\mu_t}{1-\prod_{i\le t}\mu_i}\, g_t
+        + \frac{\mu_{t+1}}{1-\prod_{i\le t+1}\mu_i}\, m_t \right)
+        \Big/ \left(\sqrt{v_t / (1-\beta_2^t)} + \epsilon\right).
+    \end{aligned}$$
+
+    ``momentum_decay`` $\psi = 0.004$ is Dozat's $1/250$. With ``momentum_decay=math.inf``
+    the schedule is constant ($\mu_t = \beta_1$) and the update is optax's ``nadam``.
+
+    Args:
+        lr: Learning rate $\eta$, default 0.002.
+        beta1: Decay $\beta_1$ of the first moment, default 0.9.
+        beta2: Decay $\beta_2$ of the second moment, default 0.999.
+        eps: $\epsilon$, outside the square root, default 1e-8.
+        momentum_decay: $\psi$ of the schedule, default 0.004.
+    """
+
+    State: ClassVar[type] = NadamState
+    lr: float = 2e-3
+    beta1: float = 0.9
+    beta2: float = 0.999
+    eps: float = 1e-8
+    momentum_decay: float = 4e-3
+
+    def init_state(self, x: Array) -> NadamState:
+        """Zero moments and an empty product."""
+        return NadamState(t=0, m=np.zeros_like(x), v=np.zeros_like(x), mu_product=1.0)
+
+    def mu(self, t: int) -> float:
+        r"""The momentum schedule $\mu_t = \beta_1 (1 - \tfrac12\, 0.96^{t\psi})$."""
+        return self.beta1 * (1.0 - 0.5 * 0.96 ** (t * self.momentum_decay))
+
+    def update(self, x: Array, g: Array, state: NadamState) -> tuple[Array, NadamState]:
+        r"""Moments, the scheduled $\mu_t, \mu_{t+1}$, then the look-ahead step."""
+        t = state.t + 1
+        mu, mu_next = self.mu(t), self.mu(t + 1)
+        mu_product = state.mu_product * mu
+        m = _ema(state.m, g, self.beta1)
+        v = _ema(state.v, g * g, self.beta2)
+        denom = np.sqrt(v / (1.0 - self.beta2**t)) + self.eps
+        direction = (1.0 - mu) / (1.0 - mu_product) * g + mu_next / (1.0 - mu_product * mu_next) * m
+        new = NadamState(t=t, m=m, v=v, mu_product=mu_product)
+        return _descend(x, self.lr, direction / denom), new
+
+
+class AMSGradState(NamedTuple):
+    """State of :class:`AMSGrad`."""
+
+    t: int
+    m: Array
+    """First moment: moving average of gradients."""
+    v: Array
+    """Second raw moment: moving average of squared gradients."""
+    v_max: Array
+    """Running maximum of ``v`` (of the bias-corrected ``v`` for the optax variant)."""
+
+
+@dataclass(frozen=True)
+class AMSGrad(Optimizer):
+    r"""AMSGrad (Reddi, Kale & Kumar, 2018): Adam that never lets the second moment shrink.
+
+    Default variant ``"torch"``, as ``torch.optim.Adam(amsgrad=True)``:
+
+    $$\begin{aligned}
+    m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t, \qquad
+    v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2, \\
+    \hat v^{\max}_t &= \max(\hat v^{\max}_{t-1}, v_t), \qquad
+    x_t = x_{t-1} - \frac{\eta}{1-\beta_1^t}\,
+        \frac{m_t}{\sqrt{\hat v^{\max}_t / (1-\beta_2^t)} + \epsilon}.
+    \end{aligned}$$
+
+    The versions in use do not agree; ``variant`` selects one:
+
+    * ``"torch"``: the maximum of the raw $v_t$, then bias correction (above).
+    * ``"optax"``: bias-correct $v_t$ first, then take the maximum; $m_t$ bias-corrected.
+    * ``"paper"``: Algorithm 2 with a constant $\beta_1$ and step size: no bias correction,
+      $x_t = x_{t-1} - \eta\, m_t / (\sqrt{\hat v^{\max}_t} + \epsilon)$ (set ``eps=0`` for
+      the paper's exact form).
+    * ``"original"``: the original tutorial's code: $\beta_{1,t} = \beta_1^t$ in the first
+      moment, no bias correction, $\epsilon$ outside the square root.
+
+    Args:
+        lr: Learning rate $\eta$, default 0.001.
+        beta1: Decay $\beta_1$ of the first moment, default 0.9.
+        beta2: Decay $\beta_2$ of the second moment, default 0.999.
+        eps: $\epsilon$, outside the square root, default 1e-8.
+        variant: ``"torch"`` (default), ``"optax"``, ``"paper"`` or ``"original"``.
+    """
+
+    State: ClassVar[type] = AMSGradState
+    variants: ClassVar[tuple[str, ...]] = ("torch", "optax", "paper", "original")
+    lr: float = 1e-3
+    beta1: float = 0.9
+    beta2: float = 0.999
+    eps: float = 1e-8
+    variant: str = "torch"
+
+    def init_state(self, x: Array) -> AMSGradState:
+        """Zero moments and maximum."""
+        z = np.zeros_like(x)
+        return AMSGradState(t=0, m=z, v=z.copy(), v_max=z.copy())
+
+    def update(self, x: Array, g: Array, state: AMSGradState) -> tuple[Array, AMSGradState]:
+        r"""Moments, the running maximum, then the step of the chosen variant."""
+        t = state.t + 1
+        beta1_t = self.beta1**t if self.variant == "original" else self.beta1
+        m = _ema(state.m, g, beta1_t)
+        v = _ema(state.v, g * g, self.beta2)
+        if self.variant == "torch":
+            v_max = np.maximum(state.v_max, v)
+            denom = np.sqrt(v_max / (1.0 - self.beta2**t)) + self.eps
+            lr_t = self.lr / (1.0 - self.beta1**t)
+        elif self.variant == "optax":
+            v_max = np.maximum(state.v_max, v / (1.0 - self.beta2**t))
+            denom = np.sqrt(v_max) + self.eps
+            lr_t = self.lr / (1.0 - self.beta1**t)
+        else:  # "paper" and "original": no bias correction
+            v_max = np.maximum(state.v_max, v)
+            denom = np.sqrt(v_max) + self.eps
+            lr_t = self.lr
+        return _descend(x, lr_t, m / denom), AMSGradState(t=t, m=m, v=v, v_max=v_max)

@@ -1,0 +1,323 @@
+"""Figures for the tutorials: contours with paths, surfaces, 1-D curves, convergence curves.
+
+Labels come in English or Chinese (``set_language("zh")``). A CJK font (Noto Sans CJK SC,
+from the ``mplfonts`` package that gdbook depends on) is registered on import and used as
+the fallback after DejaVu Sans, so Chinese text renders with no missing glyphs. Output is
+deterministic: the same data give the same PNG bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from typing import Any
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+from numpy.typing import ArrayLike, NDArray
+
+from .functions import TestFunction
+from .run import Run
+
+__all__ = [
+    "set_language",
+    "get_language",
+    "text",
+    "contour",
+    "surface",
+    "curve",
+    "convergence",
+    "CJK_FONT",
+]
+
+CJK_FONT = "Noto Sans CJK SC"
+"""The family name of the bundled CJK font used for Chinese labels."""
+
+_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "iteration": "iteration",
+        "value": "f(x)",
+        "gap": "f(x) − f*",
+        "start": "start",
+        "end": "end",
+        "minimum": "minimum",
+        "path": "path",
+        "points": "iterates",
+    },
+    "zh": {
+        "iteration": "迭代次数",
+        "value": "目标函数值 f(x)",
+        "gap": "与最小值之差 f(x) − f*",
+        "start": "起点",
+        "end": "终点",
+        "minimum": "最小值",
+        "path": "路径",
+        "points": "迭代点",
+    },
+}
+
+_COLORS = ["#d62728", "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+_language = "en"
+
+
+def _register_font() -> None:
+    path = resources.files("mplfonts") / "fonts" / "NotoSansCJKsc-Regular.otf"
+    font_manager.fontManager.addfont(str(path))
+    mpl.rcParams.update(
+        {
+            "font.family": ["DejaVu Sans", CJK_FONT],
+            "axes.unicode_minus": True,
+            "figure.dpi": 100,
+            "savefig.dpi": 80,
+            "figure.facecolor": "white",
+            "savefig.facecolor": "white",
+            "axes.prop_cycle": mpl.cycler(color=_COLORS),
+            "svg.hashsalt": "gdbook",
+            "path.simplify": True,
+        }
+    )
+
+
+_register_font()
+
+
+def set_language(language: str) -> None:
+    """Choose the language of figure labels: ``"en"`` or ``"zh"``.
+
+    Raises:
+        ValueError: For any other language.
+    """
+    global _language
+    if language not in _TEXT:
+        raise ValueError(f"language must be 'en' or 'zh', got {language!r}")
+    _language = language
+
+
+def get_language() -> str:
+    """The current language of figure labels."""
+    return _language
+
+
+def text(key: str) -> str:
+    """A standard label (``"iteration"``, ``"value"``, ``"start"`` ...) in the current language."""
+    return _TEXT[_language][key]
+
+
+def _axes(ax: Axes | None, **subplot: Any) -> Axes:
+    if ax is not None:
+        return ax
+    fig = plt.figure(figsize=subplot.pop("figsize", (5.2, 4.4)))
+    return fig.add_subplot(**subplot)
+
+
+def _as_paths(paths: Any) -> dict[str, NDArray[np.floating]]:
+    if paths is None:
+        return {}
+    if isinstance(paths, Run) or (isinstance(paths, np.ndarray) and paths.ndim == 2):
+        paths = {text("path"): paths}
+    elif not isinstance(paths, Mapping):
+        paths = {f"{text('path')} {i + 1}": p for i, p in enumerate(paths)}
+    out = {}
+    for label, p in paths.items():
+        arr = np.asarray(p.points if isinstance(p, Run) else p, dtype=float)
+        if arr.ndim != 2:
+            raise ValueError(f"path {label!r} must have shape (k, d), got {arr.shape}")
+        out[str(label)] = arr
+    return out
+
+
+def _grid(fn: TestFunction, bounds: ArrayLike | None, n: int):
+    b = np.asarray(fn.bounds if bounds is None else bounds, dtype=float)
+    xs = np.linspace(b[0, 0], b[0, 1], n)  # linspace keeps both end points
+    ys = np.linspace(b[1, 0], b[1, 1], n)
+    X, Y = np.meshgrid(xs, ys)
+    return X, Y, fn(np.stack([X, Y]))
+
+
+def contour(
+    fn: TestFunction,
+    paths: Run | ArrayLike | Sequence[Any] | Mapping[str, Any] | None = None,
+    *,
+    ax: Axes | None = None,
+    bounds: ArrayLike | None = None,
+    levels: int | ArrayLike = 30,
+    log: bool | None = None,
+    resolution: int = 201,
+    title: str | None = None,
+    show_minima: bool = True,
+    markers: bool = True,
+) -> Axes:
+    """Filled contours of a 2-D function with one or several optimization paths.
+
+    Axes are equal, so circles look round; the start of each path is a white dot with
+    the path's colour as edge, and known minima are black crosses.
+
+    Args:
+        fn: A 2-D test function.
+        paths: A :class:`~gdbook.Run`, a ``(k, 2)`` array, a list of them, or a mapping
+            ``{label: path}`` (the labels go in the legend).
+        ax: Axes to draw in; a new figure when None.
+        bounds: Window ``[[x_lo, x_hi], [y_lo, y_hi]]``; defaults to ``fn.bounds``.
+        levels: Number of levels or their values.
+        log: Space the levels logarithmically; by default when the values span more than
+            three orders of magnitude.
+        resolution: Grid points per axis.
+        title: Title; defaults to the function's name in the current language.
+        show_minima: Mark the known minima.
+        markers: Draw a dot at every iterate.
+
+    Returns:
+        The axes.
+    """
+    if fn.dim != 2:
+        raise ValueError(f"contour needs a 2-D function, {fn.name} has {fn.dim} coordinate(s)")
+    ax = _axes(ax)
+    X, Y, Z = _grid(fn, bounds, resolution)
+    lo, hi = float(Z.min()), float(Z.max())
+    if log is None:
+        log = lo >= 0 and hi > 1e3 * max(lo, 1e-3)
+    if log and isinstance(levels, int):
+        levels = np.geomspace(max(lo, hi * 1e-6, 1e-6), hi, levels)
+        Z = np.maximum(Z, levels[0])
+    cs = ax.contourf(
+        X, Y, Z, levels=levels, cmap="viridis", norm=mpl.colors.LogNorm() if log else None
+    )
+    ax.contour(X, Y, Z, levels=cs.levels, colors="white", linewidths=0.3, alpha=0.5)
+    for i, (label, p) in enumerate(_as_paths(paths).items()):
+        color = _COLORS[i % len(_COLORS)]
+        ax.plot(p[:, 0], p[:, 1], "-", color=color, lw=1.6, label=label,
+                marker="." if markers else None, ms=4)  # fmt: skip
+        ax.plot(p[0, 0], p[0, 1], "o", mfc="white", mec=color, ms=7, zorder=5)
+    if show_minima and len(fn.minima):
+        ax.plot(fn.minima[:, 0], fn.minima[:, 1], "x", color="black", ms=8, mew=2,
+                label=text("minimum"))  # fmt: skip
+    ax.set_xlim(X.min(), X.max())
+    ax.set_ylim(Y.min(), Y.max())
+    ax.set_aspect("equal")
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_title(title if title is not None else fn.display_name(_language))
+    if paths is not None:
+        ax.legend(loc="best", fontsize=8, framealpha=0.85)
+    return ax
+
+
+def surface(
+    fn: TestFunction,
+    path: Run | ArrayLike | None = None,
+    *,
+    ax: Axes | None = None,
+    bounds: ArrayLike | None = None,
+    resolution: int = 60,
+    elev: float = 35.0,
+    azim: float = -60.0,
+    title: str | None = None,
+) -> Axes:
+    """A 3-D surface of a 2-D function, optionally with a path drawn on it.
+
+    Args:
+        fn: A 2-D test function.
+        path: A :class:`~gdbook.Run` or a ``(k, 2)`` array of points.
+        ax: 3-D axes to draw in; a new figure when None.
+        bounds: Window; defaults to ``fn.bounds``.
+        resolution: Grid points per axis.
+        elev: Elevation of the view, in degrees.
+        azim: Azimuth of the view, in degrees.
+        title: Title; defaults to the function's name in the current language.
+
+    Returns:
+        The 3-D axes.
+    """
+    if fn.dim != 2:
+        raise ValueError(f"surface needs a 2-D function, {fn.name} has {fn.dim} coordinate(s)")
+    ax = _axes(ax, projection="3d", figsize=(5.6, 4.4))
+    X, Y, Z = _grid(fn, bounds, resolution)
+    ax.plot_surface(X, Y, Z, cmap="viridis", linewidth=0, antialiased=False, alpha=0.85)
+    for label, p in _as_paths(path).items():
+        ax.plot(p[:, 0], p[:, 1], fn(p.T), "-o", color=_COLORS[0], ms=2.5, lw=1.4, label=label)
+    ax.view_init(elev=elev, azim=azim)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_zlabel("f")
+    ax.set_title(title if title is not None else fn.display_name(_language))
+    return ax
+
+
+def curve(
+    fn: TestFunction,
+    points: Run | ArrayLike | None = None,
+    *,
+    ax: Axes | None = None,
+    bounds: ArrayLike | None = None,
+    title: str | None = None,
+) -> Axes:
+    """A 1-D function with the iterates of a run marked on the curve.
+
+    Args:
+        fn: A 1-D test function.
+        points: A :class:`~gdbook.Run` or an array of points (shape ``(k,)`` or ``(k, 1)``).
+        ax: Axes to draw in; a new figure when None.
+        bounds: Window ``[[lo, hi]]``; defaults to ``fn.bounds``.
+        title: Title; defaults to the function's name in the current language.
+
+    Returns:
+        The axes.
+    """
+    if fn.dim != 1:
+        raise ValueError(f"curve needs a 1-D function, {fn.name} has {fn.dim} coordinates")
+    ax = _axes(ax, figsize=(5.6, 3.8))
+    b = np.asarray(fn.bounds if bounds is None else bounds, dtype=float)
+    xs = np.linspace(b[0, 0], b[0, 1], 401)
+    ax.plot(xs, fn(xs[None, :]), color="#444444", lw=1.5, label="f(x)")
+    if points is not None:
+        p = np.asarray(points.points if isinstance(points, Run) else points, dtype=float).ravel()
+        ax.plot(p, fn(p[None, :]), ".-", color=_COLORS[0], ms=7, lw=0.8, label=text("points"))
+        ax.plot(p[0], fn(p[None, :1])[0], "o", mfc="white", mec=_COLORS[0], ms=8,
+                label=text("start"))  # fmt: skip
+    ax.set_xlabel("x")
+    ax.set_ylabel(text("value"))
+    ax.set_title(title if title is not None else fn.display_name(_language))
+    ax.legend(loc="upper center", fontsize=8)
+    return ax
+
+
+def convergence(
+    runs: Mapping[str, Run | ArrayLike],
+    *,
+    ax: Axes | None = None,
+    min_value: float = 0.0,
+    log: bool = True,
+    title: str | None = None,
+) -> Axes:
+    """Objective (minus its minimum) against iteration, one line per run.
+
+    Args:
+        runs: ``{label: Run or array of values}``.
+        ax: Axes to draw in; a new figure when None.
+        min_value: The minimum ``f*`` subtracted before plotting.
+        log: Logarithmic y axis (values at or below 0 are clipped to 1e-300).
+        title: Optional title.
+
+    Returns:
+        The axes.
+    """
+    ax = _axes(ax, figsize=(5.6, 3.8))
+    for i, (label, r) in enumerate(runs.items()):
+        values = np.asarray(r.values if isinstance(r, Run) else r, dtype=float) - min_value
+        if log:
+            values = np.maximum(values, 1e-300)
+        ax.plot(
+            np.arange(len(values)), values, lw=1.6, color=_COLORS[i % len(_COLORS)], label=label
+        )
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel(text("iteration"))
+    ax.set_ylabel(text("gap") if min_value != 0.0 or log else text("value"))
+    if title:
+        ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=8)
+    return ax

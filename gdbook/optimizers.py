@@ -73,11 +73,13 @@ def as_point(x: ArrayLike, name: str = "x") -> Array:
 
 def _check_finite(arr: Array, name: str) -> None:
     # One cheap pass (a sum) in the usual case; the element-wise test only on trouble.
-    if not np.isfinite(np.sum(arr)):
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.sum(arr)
+    if not np.isfinite(total):
         bad = np.flatnonzero(~np.isfinite(arr))
         if bad.size:
             i = int(bad[0])
-            raise ValueError(f"{name} is not finite: {name}[{i}] = {arr[i]!r}")
+            raise ValueError(f"{name} is not finite: {name}[{i}] = {float(arr[i])}")
 
 
 def _as_gradient(g: ArrayLike, x: Array) -> Array:
@@ -401,7 +403,7 @@ class RMSProp(Optimizer):
         return RMSPropState(t=0, s=np.zeros_like(x))
 
     def update(self, x: Array, g: Array, state: RMSPropState) -> tuple[Array, RMSPropState]:
-        r"""$s \leftarrow \rho s + (1-\rho) g^2$, then $x \leftarrow x - \eta g/(\sqrt s+\epsilon)$."""
+        r"""$s \leftarrow \rho s + (1-\rho) g^2$; $x \leftarrow x - \eta g/(\sqrt s+\epsilon)$."""
         s = _ema(state.s, g * g, self.rho)
         if self.eps_inside_sqrt:
             denom = np.sqrt(s + self.eps)

@@ -88,56 +88,71 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
 }
 
 # Hyperparameters per optimizer and function; the i-th entry runs from START_POINTS[f][i].
-# The first Rosenbrock case of each optimizer uses torch's defaults (for Momentum and
-# Nesterov, whose torch default is momentum=0, the usual momentum=0.9 instead).
+# Each optimizer's torch defaults appear in exactly one case (marked); for Momentum and
+# Nesterov, whose torch default is momentum=0, that case uses the usual momentum=0.9.
+# Every setting passes the rounding check (see the module docstring). Many do not: RMSProp's
+# and Adadelta's defaults are chaotic from (-1.5, 2.0) on Rosenbrock, and so are many runs
+# that combine a larger learning rate with beta2 or rho of 0.99 or less.
 # fmt: off
 HYPERPARAMETERS: dict[str, dict[str, list[tuple[float, ...]]]] = {
     "GradientDescent": {
-        "rosenbrock": [(1e-3,), (1.5e-3,), (2e-4,)],
+        "rosenbrock": [(1e-3,), (1.5e-3,), (2e-4,)],  # defaults first
         "beale": [(1e-2,), (5e-3,), (2e-3,)],
     },
     "Momentum": {
-        "rosenbrock": [(1e-3, 0.9), (2e-4, 0.95), (5e-4, 0.5)],
+        "rosenbrock": [(1e-3, 0.9), (2e-4, 0.95), (5e-4, 0.5)],  # defaults first
         "beale": [(1e-3, 0.9), (5e-3, 0.8), (2e-3, 0.95)],
     },
     "Nesterov": {
-        "rosenbrock": [(1e-3, 0.9), (5e-4, 0.7), (2e-4, 0.95)],
+        "rosenbrock": [(1e-3, 0.9), (5e-4, 0.7), (3e-4, 0.8)],  # defaults first
         "beale": [(2e-3, 0.9), (1e-3, 0.99), (5e-3, 0.5)],
     },
     "AdaGrad": {
-        "rosenbrock": [(1e-2, 1e-10), (0.1, 1e-8), (0.5, 1e-6)],
+        "rosenbrock": [(1e-2, 1e-10), (0.2, 1e-6), (0.5, 1e-8)],  # defaults first
         "beale": [(0.05, 1e-10), (0.3, 1e-7), (0.02, 1e-3)],
     },
     "RMSProp": {
-        "rosenbrock": [(1e-2, 0.99, 1e-8), (1e-3, 0.9, 1e-6), (5e-3, 0.95, 1e-4)],
-        "beale": [(2e-2, 0.99, 1e-8), (3e-2, 0.9, 1e-7), (1e-3, 0.8, 1e-5)],
+        "rosenbrock": [(1e-3, 0.95, 1e-3), (1e-2, 0.999, 1e-4), (1e-2, 0.99, 1e-8)],  # defaults 3rd
+        "beale": [(5e-3, 0.95, 1e-3), (1e-3, 0.8, 1e-5), (2e-2, 0.99, 1e-4)],
     },
     "Adadelta": {
-        "rosenbrock": [(1.0, 0.9, 1e-6), (0.5, 0.95, 1e-5), (2.0, 0.8, 1e-4)],
-        "beale": [(5.0, 0.9, 1e-6), (10.0, 0.99, 1e-5), (1.0, 0.5, 1e-3)],
+        "rosenbrock": [(1.0, 0.99, 1e-6), (1.0, 0.9, 1e-6), (0.5, 0.9, 1e-4)],  # defaults 2nd
+        "beale": [(10.0, 0.99, 1e-5), (2.0, 0.95, 1e-6), (0.5, 0.8, 1e-5)],
     },
     "Adam": {
-        "rosenbrock": [(1e-3, 0.9, 0.999, 1e-8), (1e-2, 0.8, 0.99, 1e-6), (5e-2, 0.95, 0.9999, 1e-4)],
-        "beale": [(2e-2, 0.9, 0.999, 1e-8), (1e-2, 0.5, 0.9, 1e-7), (0.1, 0.9, 0.99, 1e-8)],
+        "rosenbrock": [
+            (1e-3, 0.9, 0.999, 1e-8),  # defaults
+            (1e-2, 0.8, 0.999, 1e-6),
+            (5e-2, 0.95, 0.9999, 1e-4),
+        ],
+        "beale": [(2e-2, 0.9, 0.999, 1e-8), (1e-2, 0.5, 0.99, 1e-7), (0.1, 0.9, 0.99, 1e-8)],
     },
     "AdaMax": {
-        "rosenbrock": [(2e-3, 0.9, 0.999, 1e-8), (1e-2, 0.8, 0.99, 1e-6), (5e-2, 0.95, 0.9999, 1e-7)],
-        "beale": [(2e-2, 0.9, 0.999, 1e-8), (2e-2, 0.7, 0.95, 1e-5), (0.1, 0.9, 0.99, 1e-8)],
+        "rosenbrock": [
+            (2e-3, 0.9, 0.999, 1e-8),  # defaults
+            (5e-3, 0.85, 0.995, 1e-6),
+            (5e-2, 0.95, 0.9999, 1e-7),
+        ],
+        "beale": [(2e-2, 0.9, 0.999, 1e-8), (1e-2, 0.5, 0.99, 1e-7), (0.1, 0.9, 0.99, 1e-8)],
     },
     "Nadam": {
         "rosenbrock": [
-            (2e-3, 0.9, 0.999, 1e-8, 4e-3),
-            (1e-2, 0.8, 0.99, 1e-6, 1e-3),
-            (5e-2, 0.95, 0.9999, 1e-7, 1e-2),
+            (2e-3, 0.9, 0.999, 1e-8, 4e-3),  # defaults
+            (5e-2, 0.9, 0.999, 1e-6, 1e-3),
+            (1e-2, 0.8, 0.99, 1e-7, 1e-2),
         ],
         "beale": [
             (2e-2, 0.9, 0.999, 1e-8, 4e-3),
-            (2e-2, 0.7, 0.95, 1e-5, 4e-3),
-            (0.1, 0.9, 0.99, 1e-8, 2e-3),
+            (1e-2, 0.6, 0.995, 1e-4, 2e-3),
+            (0.1, 0.95, 0.999, 1e-6, 1e-2),
         ],
     },
     "AMSGrad": {
-        "rosenbrock": [(1e-3, 0.9, 0.999, 1e-8), (1e-2, 0.8, 0.99, 1e-6), (5e-2, 0.95, 0.9999, 1e-4)],
+        "rosenbrock": [
+            (1e-3, 0.9, 0.999, 1e-8),  # defaults
+            (1e-2, 0.8, 0.99, 1e-6),
+            (5e-2, 0.95, 0.9999, 1e-4),
+        ],
         "beale": [(2e-2, 0.9, 0.999, 1e-8), (1e-2, 0.5, 0.9, 1e-7), (0.1, 0.9, 0.99, 1e-8)],
     },
 }
@@ -277,6 +292,7 @@ def make_cases() -> list[dict[str, Any]]:
 
 
 def main() -> None:
+    """Run every case, check it, and write the two data files."""
     torch.set_default_dtype(torch.float64)
     cases = make_cases()
     trajectories: dict[str, NDArray[np.float64]] = {}

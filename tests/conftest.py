@@ -1,0 +1,89 @@
+"""Shared fixtures: the strict site build (once per session), a local server, Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).parent))  # for tests/originals.py
+
+
+@dataclass
+class Build:
+    site: Path
+    returncode: int
+    log: str
+
+
+@pytest.fixture(scope="session")
+def build(tmp_path_factory) -> Build:
+    """``mkdocs build --strict`` into a fresh folder (GDBOOK_SITE=path reuses a finished build)."""
+    if os.environ.get("GDBOOK_SITE"):
+        return Build(Path(os.environ["GDBOOK_SITE"]), 0, "")
+    site = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("GDBOOK_NOTEBOOKS", None)
+    env.pop("GDBOOK_LANG", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800,
+    )  # fmt: skip
+    return Build(site, proc.returncode, proc.stdout + proc.stderr)
+
+
+@pytest.fixture(scope="session")
+def site(build: Build) -> Path:
+    assert build.returncode == 0, f"mkdocs build --strict failed:\n{build.log[-5000:]}"
+    return build.site
+
+
+@pytest.fixture(scope="session")
+def server(site: Path):
+    """The built site served on 127.0.0.1 (a free port)."""
+    handler = functools.partial(QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest output clean
+        pass
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    assert Path(executable).exists(), (
+        "Chromium not found: the test command installs Debian's chromium (apt-get install chromium)"
+    )
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -1,0 +1,116 @@
+"""What a reader sees: Debian's Chromium, driven by Playwright, against the site on 127.0.0.1."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+from test_site import DOCS, doc_pages
+
+PAGES = [lang + page for lang in ("", "zh/") for page in doc_pages()]
+
+# Page-specific search terms: (language prefix, query, the page it must find).
+SEARCHES = [
+    ("", "bias correction", "tutorials/adam/"),
+    ("zh/", "偏差校正", "zh/tutorials/adam/"),
+]
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.errors, pg.requests = [], []
+    pg.on("console", lambda m: m.type == "error" and pg.errors.append(m.text))
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.on("requestfailed", lambda r: pg.errors.append(f"failed: {r.url}"))
+    pg.on("request", lambda r: pg.requests.append(r.url))
+    yield pg
+    context.close()
+
+
+def wait_for_math(pg):
+    pg.wait_for_function(
+        "() => !document.querySelector('.arithmatex') || "
+        "(window.MathJax && MathJax.startup && MathJax.startup.document && "
+        "document.querySelectorAll('.arithmatex mjx-container').length > 0)",
+        timeout=20000,
+    )
+    pg.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_clean_offline_with_math_and_figures(page, server, path):
+    response = page.goto(f"{server}/{path}", wait_until="load")
+    assert response.status == 200
+    wait_for_math(page)
+    # every image has loaded and has a size
+    broken = page.evaluate(
+        "() => [...document.images]"
+        ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
+    )
+    assert broken == []
+    # math rendered: no span left with raw TeX, no visible \( or $$ in the text
+    raw = page.evaluate(
+        "() => [...document.querySelectorAll('.arithmatex')]"
+        ".filter(e => !e.querySelector('mjx-container')).map(e => e.textContent.slice(0, 60))"
+    )
+    assert raw == []
+    text = page.inner_text("article")
+    assert "\\(" not in text and "$$" not in text
+    assert page.errors == []
+    hosts = {urlparse(u).hostname for u in page.requests if not u.startswith(("data:", "blob:"))}
+    assert hosts <= {"127.0.0.1"}, hosts
+
+
+def test_tutorial_shows_rendered_math_and_figures(page, server):
+    page.goto(f"{server}/tutorials/adam/")
+    wait_for_math(page)
+    assert page.locator("article mjx-container").count() > 10
+    assert page.locator("article img.nb-figure").count() >= 3
+    assert page.locator("article .md-clipboard").count() >= 1  # code blocks have a copy button
+
+
+def test_language_switcher_keeps_the_page(page, server):
+    page.goto(f"{server}/tutorials/adam/")
+    page.hover(".md-header__option .md-select")
+    page.click("a[hreflang='zh']")
+    page.wait_for_load_state("load")
+    assert urlparse(page.url).path == "/zh/tutorials/adam/"
+    assert page.locator("html").get_attribute("lang").startswith("zh")
+    assert "偏差校正" in page.inner_text("article")
+    page.hover(".md-header__option .md-select")
+    page.click("a[hreflang='en']")
+    page.wait_for_load_state("load")
+    assert urlparse(page.url).path == "/tutorials/adam/"
+
+
+def search(page, server, lang, query):
+    page.goto(f"{server}/{lang}")
+    page.click("label[for='__search']")
+    page.fill("input.md-search__input", query)
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    links = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
+    return {urlparse(u).path.lstrip("/") for u in links}
+
+
+@pytest.mark.parametrize("lang,query,expected", SEARCHES)
+def test_search_finds_the_page(page, server, lang, query, expected):
+    assert expected in search(page, server, lang, query)
+
+
+def test_dark_theme_toggle(page, server):
+    page.goto(f"{server}/tutorials/adam/")
+    before = page.get_attribute("body", "data-md-color-scheme")
+    page.click("label.md-header__button[for^='__palette']:visible")
+    after = page.get_attribute("body", "data-md-color-scheme")
+    assert {before, after} == {"default", "slate"}
+
+
+def test_home_page_links_every_tutorial(page, server):
+    page.goto(f"{server}/")
+    hrefs = page.eval_on_selector_all("article a", "els => els.map(e => e.getAttribute('href'))")
+    for md in sorted((DOCS / "tutorials").glob("*.md")):
+        if ".zh" not in md.name:
+            assert any(re.search(rf"tutorials/{md.stem}/?$", h or "") for h in hrefs), md.stem

@@ -1,0 +1,174 @@
+"""The built site: strict build, every page in both languages, links, offline, size, notebooks."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+PAGE_BUDGET = 300 * 1024
+
+
+def doc_pages() -> list[str]:
+    """Output folders of the English pages: '' for the home page, 'tutorials/adam/' ..."""
+    out = []
+    for p in sorted(DOCS.rglob("*.md")):
+        if p.name.endswith(".zh.md"):
+            continue
+        rel = p.relative_to(DOCS).with_suffix("").as_posix()
+        out.append("" if rel == "index" else rel.removesuffix("/index") + "/")
+    return out
+
+
+TUTORIALS = sorted(p.stem for p in (DOCS / "tutorials").glob("*.md") if ".zh" not in p.name)
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids: set[str] = set()
+        self.refs: list[tuple[str, str]] = []  # (tag, url)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("name"):
+            self.ids.add(a["name"])
+        for key in ("href", "src"):
+            if a.get(key) and not (tag == "link" and a.get("rel") in ("canonical", "alternate")):
+                self.refs.append((tag, a[key]))
+
+
+@pytest.fixture(scope="module")
+def parsed(site):
+    pages = {}
+    for html in site.rglob("*.html"):
+        parser = Links()
+        parser.feed(html.read_text(encoding="utf-8"))
+        pages[html] = parser
+    return pages
+
+
+def test_strict_build_has_no_warnings(build):
+    assert build.returncode == 0, build.log[-5000:]
+    assert not re.search(r"^(WARNING|ERROR)", build.log, re.M), build.log[-5000:]
+
+
+@pytest.mark.parametrize("lang", ["", "zh/"])
+def test_every_page_is_built_in_both_languages(site, lang):
+    for page in doc_pages():
+        assert (site / lang / page / "index.html").is_file(), f"missing {lang}{page}"
+
+
+def test_internal_links_and_anchors_resolve(site, parsed):
+    broken = []
+    for html, parser in parsed.items():
+        base = "/" + html.relative_to(site).as_posix()
+        for tag, ref in parser.refs:
+            url = urlparse(urljoin(base, ref))
+            if url.scheme in ("http", "https", "mailto", "data") or ref.startswith("//"):
+                continue
+            target = site / unquote(url.path).lstrip("/")
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{base}: {tag} {ref}")
+            elif url.fragment and target.suffix == ".html":
+                ids = parsed[target].ids if target in parsed else set()
+                if unquote(url.fragment) not in ids:
+                    broken.append(f"{base}: {ref} (no anchor)")
+    assert not broken, "\n".join(broken[:40])
+
+
+def test_no_resource_from_another_host(site, parsed):
+    """Scripts, styles, images and fonts all come from the site itself."""
+    external = []
+    for html, parser in parsed.items():
+        for tag, ref in parser.refs:
+            if tag in ("script", "link", "img", "iframe", "source") and re.match(
+                r"(https?:)?//", ref
+            ):
+                external.append(f"{html.relative_to(site)}: {tag} {ref}")
+    assert not external, "\n".join(external[:20])
+    for css in site.rglob("*.css"):
+        assert not re.search(r"@import\s+url\(\s*['\"]?https?:", css.read_text(errors="ignore"))
+
+
+def test_chinese_headings_have_chinese_anchors(site, parsed):
+    ids = parsed[site / "zh" / "tutorials" / "adam" / "index.html"].ids
+    assert any(re.search(r"[\u4e00-\u9fff]", i) for i in ids), sorted(ids)[:20]
+    assert "" not in ids
+
+
+def test_api_pages_document_every_optimizer_in_both_languages(parsed, site):
+    for lang in ("", "zh/"):
+        ids = parsed[site / lang / "api" / "optimizers" / "index.html"].ids
+        for name in ["GradientDescent", "Momentum", "Nesterov", "AdaGrad", "RMSProp",
+                     "Adadelta", "Adam", "AdaMax", "Nadam", "AMSGrad"]:  # fmt: skip
+            assert f"gdbook.optimizers.{name}" in ids
+
+
+def test_tutorial_text_links_to_the_api(site):
+    html = (site / "tutorials" / "adam" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'href="\.\./\.\./api/optimizers/#gdbook\.optimizers\.Adam"', html)
+    html = (site / "zh" / "tutorials" / "adam" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'href="\.\./\.\./api/optimizers/#gdbook\.optimizers\.Adam"', html)
+
+
+@pytest.mark.parametrize("lang", ["", "zh/"])
+@pytest.mark.parametrize("page", TUTORIALS + ["comparison", "questions"])
+def test_page_weight_within_budget(site, parsed, lang, page):
+    html = site / lang / ("tutorials/" if page in TUTORIALS else "") / page / "index.html"
+    total = html.stat().st_size
+    for tag, ref in parsed[html].refs:
+        if tag == "img" and not ref.startswith("data:"):
+            total += (html.parent / unquote(ref)).stat().st_size
+    assert total <= PAGE_BUDGET, f"{lang}{page}: {total / 1024:.0f} KB"
+
+
+@pytest.mark.parametrize("lang", ["", "zh/"])
+def test_tutorial_figures_are_separate_pngs(site, lang):
+    pngs = sorted((site / lang / "tutorials" / "adam").glob("figure-*.png"))
+    assert len(pngs) >= 3
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
+
+
+def test_search_index_covers_both_languages(site):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs = index["docs"]
+    adam_en = " ".join(d["text"] for d in docs if d["location"].startswith("tutorials/adam/"))
+    adam_zh = " ".join(d["text"] for d in docs if d["location"].startswith("zh/tutorials/adam/"))
+    assert "bias correction" in adam_en.lower()
+    assert "偏差校正" in adam_zh.replace(" ", "").replace("\u200b", "")
+
+
+@pytest.mark.parametrize("lang", ["", "zh/"])
+def test_downloaded_notebook_runs_in_a_fresh_kernel(site, tmp_path, lang):
+    nb_path = site / lang / "tutorials" / "adam" / "adam.ipynb"
+    nb = nbformat.read(nb_path, as_version=4)
+    nbformat.validate(nb)
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    expected = 'set_language("zh")' if lang else 'set_language("en")'
+    assert any(expected in c.source for c in nb.cells if c.cell_type == "code")
+    NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=False,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()  # fmt: skip
+    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert ">59 f([ 0.00018407 -0.00054858]) = 0.00000" in printed
+
+
+@pytest.mark.parametrize("lang", ["", "zh/"])
+@pytest.mark.parametrize("page", TUTORIALS)
+def test_every_tutorial_offers_its_notebook(site, lang, page):
+    nb = nbformat.read(site / lang / "tutorials" / page / f"{page}.ipynb", as_version=4)
+    nbformat.validate(nb)
+    html = (site / lang / "tutorials" / page / "index.html").read_text(encoding="utf-8")
+    assert f'download="{page}.ipynb"' in html

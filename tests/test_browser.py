@@ -88,8 +88,9 @@ def test_language_switcher_keeps_the_page(page, server):
 
 def search(page, server, lang, query):
     page.goto(f"{server}/{lang}")
-    page.click("label[for='__search']")
+    page.click("input.md-search__input")  # on a wide screen the search box is in the header
     page.fill("input.md-search__input", query)
+    page.press("input.md-search__input", "End")  # Material searches on key events
     page.wait_for_selector(".md-search-result__item", timeout=15000)
     links = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
     return {urlparse(u).path.lstrip("/") for u in links}

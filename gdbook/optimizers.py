@@ -618,7 +618,8 @@ class Nadam(Optimizer):
 
     def mu(self, t: int) -> float:
         r"""The momentum schedule $\mu_t = \beta_1 (1 - \tfrac12\, 0.96^{t\psi})$."""
-        return self.beta1 * (1.0 - 0.5 * 0.96 ** (t * self.momentum_decay))
+        exponent = t * self.momentum_decay if t else 0.0  # t = 0 with psi = inf: 0.96^0
+        return self.beta1 * (1.0 - 0.5 * 0.96**exponent)
 
     def update(self, x: Array, g: Array, state: NadamState) -> tuple[Array, NadamState]:
         r"""Moments, the scheduled $\mu_t, \mu_{t+1}$, then the look-ahead step."""

@@ -190,6 +190,8 @@ def minimize(
             raise ValueError(f"gradient shape {g.shape} does not match x shape {x.shape}")
         if not np.all(np.isfinite(g)) or np.max(np.abs(g)) > max_value:
             diverged, message = True, f"diverged: the gradient is not finite at iteration {t}"
+            if np.all(np.isfinite(g)):
+                message = f"diverged: the gradient exceeds {max_value:g} at iteration {t}"
             break
         if tol is not None and np.linalg.norm(g) <= tol:
             converged, message = True, f"converged: ||g|| <= {tol:g} after {t} iterations"
@@ -197,7 +199,10 @@ def minimize(
         x_new, state_new = optimizer.step(x, g, state)
         value = float(objective(x_new))
         if not (np.all(np.isfinite(x_new)) and abs(value) <= max_value):
-            diverged, message = True, f"diverged: f is not finite at iteration {t} ({value:g})"
+            diverged, message = (
+                True,
+                f"diverged: f = {value:g} at iteration {t} (limit {max_value:g})",
+            )
             break
         x, state = x_new, state_new
         points.append(x)

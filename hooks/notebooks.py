@@ -92,6 +92,8 @@ def _execute(path: Path, key: str, docs_dir: Path) -> nbformat.NotebookNode:
         timeout=600,
         kernel_name="python3",
         allow_errors=False,
+        coalesce_streams=True,  # one output block per cell, however the kernel flushed
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no start-up chatter in the build log
         resources={"metadata": {"path": str(path.parent)}},
     )
     try:

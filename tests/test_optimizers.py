@@ -182,6 +182,8 @@ def test_nadam_schedule_is_dozats():
     opt = gd.Nadam(beta1=0.9, momentum_decay=0.004)
     assert opt.mu(250) == pytest.approx(0.9 * (1 - 0.5 * 0.96))
     assert opt.mu(1) < opt.mu(1000) < 0.9
+    assert gd.Nadam(beta1=0.9, momentum_decay=math.inf).mu(0) == pytest.approx(0.45)
+    assert gd.Nadam(beta1=0.9, momentum_decay=math.inf).mu(1) == 0.9
 
 
 def test_adamax_paper_variant_keeps_never_moved_coordinates_still():

@@ -109,6 +109,13 @@ def test_chinese_headings_have_chinese_anchors(site, parsed):
     assert "" not in ids
 
 
+def test_no_unresolved_cross_reference(site):
+    """A [text][gdbook.x] reference that autorefs could not resolve stays as raw text."""
+    for html in site.rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        assert not re.search(r"\]\[gdbook\.", text), html.relative_to(site)
+
+
 def test_api_pages_document_every_optimizer_in_both_languages(parsed, site):
     for lang in ("", "zh/"):
         ids = parsed[site / lang / "api" / "optimizers" / "index.html"].ids

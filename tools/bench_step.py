@@ -91,9 +91,8 @@ def main() -> None:
     if torch_version:
         ratio = ours / med["torch Adam (foreach=True)"]
         verdict = "within" if ratio <= 1.2 else "OVER"
-        print(
-            f"  gdbook / torch foreach       {ratio:8.2f} x   ({verdict} the 1.2 x target; torch {torch_version})"
-        )
+        target = f"{verdict} the 1.2 x target; torch {torch_version}"
+        print(f"  gdbook / torch foreach       {ratio:8.2f} x   ({target})")
     else:
         print("  torch not installed: pip install torch==2.13.0 to compare")
 

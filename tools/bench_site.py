@@ -1,0 +1,124 @@
+"""Benchmark the site: page weights, cold and warm build times, and what an edit re-executes.
+
+    .venv/bin/python tools/bench_site.py            # weights + warm rebuild + one-tutorial edit
+    .venv/bin/python tools/bench_site.py --cold     # also a cold build (empty notebook cache)
+
+Prints:
+
+* each page's weight: its HTML plus the images it loads (theme assets, shared by every page,
+  are not counted), in both languages, against the 300 KB budget;
+* seconds for a cold build of both languages (no cached notebooks), for an unchanged
+  rebuild (target: at most 5 s), and for a rebuild after editing one tutorial, with the
+  tutorials that were executed again (target: only the edited one);
+* whether the English cache entries survive a Chinese-only build.
+
+Builds go to a temporary folder; the edit is undone afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".cache" / "notebooks"
+BUDGET = 300 * 1024
+
+
+class Images(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.src: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "img" and a.get("src") and not a["src"].startswith("data:"):
+            self.src.append(a["src"])
+
+
+def build(site: Path, **env: str) -> tuple[float, list[str]]:
+    """Build into ``site``; return the seconds taken and the tutorials executed."""
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+        cwd=ROOT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return time.perf_counter() - start, re.findall(r"Executing (\S+)", proc.stderr + proc.stdout)
+
+
+def weights(site: Path) -> list[tuple[str, int]]:
+    rows = []
+    for html in sorted(site.rglob("index.html")):
+        rel = html.parent.relative_to(site).as_posix()
+        if rel.startswith(("assets", "zh/assets", "search")):
+            continue
+        parser = Images()
+        parser.feed(html.read_text(encoding="utf-8"))
+        size = html.stat().st_size + sum((html.parent / s).stat().st_size for s in parser.src)
+        rows.append((rel if rel != "." else "(home)", size))
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument(
+        "--cold", action="store_true", help="also time a build with no cached notebooks"
+    )
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        if args.cold:
+            saved = Path(tmp) / "cache"
+            if CACHE.exists():
+                shutil.move(CACHE, saved)
+            try:
+                seconds, ran = build(site)
+                print(
+                    f"cold build, both languages: {seconds:.1f} s ({len(ran)} notebooks executed)"
+                )
+            finally:
+                if saved.exists():
+                    shutil.rmtree(CACHE, ignore_errors=True)
+                    shutil.move(saved, CACHE)
+        build(site)  # make sure the cache is warm
+        seconds, ran = build(site)
+        print(f"unchanged rebuild, both languages: {seconds:.1f} s (target <= 5 s)")
+        print(f"  notebooks executed: {ran or 'none'}")
+
+        tutorial = ROOT / "docs" / "tutorials" / "adam.md"
+        original = tutorial.read_bytes()
+        try:
+            tutorial.write_bytes(original + b"\nAn edit for the benchmark.\n")
+            seconds, ran = build(site)
+            print(f"rebuild after editing tutorials/adam.md: {seconds:.1f} s; executed: {ran}")
+        finally:
+            tutorial.write_bytes(original)
+            for stale in CACHE.glob("tutorials__adam.md.*"):  # the edited version's entry
+                stale.unlink()
+        build(site)  # restore the entry of the unedited page
+
+        english = sorted(p.name for p in CACHE.glob("*.ipynb") if ".zh." not in p.name)
+        build(Path(tmp) / "zh-only", GDBOOK_LANG="zh")
+        kept = sorted(p.name for p in CACHE.glob("*.ipynb") if ".zh." not in p.name)
+        print(f"English cache entries kept by a Chinese-only build: {len(kept)} of {len(english)}")
+
+        rows = weights(site)
+        print(f"\npage weight (HTML + images), budget {BUDGET // 1024} KB:")
+        for rel, size in rows:
+            flag = "" if size <= BUDGET else "   OVER BUDGET"
+            print(f"  {rel:<32} {size / 1024:7.1f} KB{flag}")
+        heaviest = max(rows, key=lambda r: r[1])
+        print(f"heaviest page: {heaviest[0]} at {heaviest[1] / 1024:.1f} KB")
+
+
+if __name__ == "__main__":
+    main()

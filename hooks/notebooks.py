@@ -8,7 +8,7 @@ executed notebook -- Markdown cells as written, code cells as fenced Python, out
 text blocks and PNG files -- so that the rest of the MkDocs pipeline (math, admonitions,
 API cross-references, heading anchors, search) treats a tutorial like any other page.
 
-Executed notebooks are cached in ``.cache/notebooks``. The key covers the tutorial's
+Executed notebooks are cached in ``.cache/notebooks`` beside ``mkdocs.yml``. The key covers the tutorial's
 bytes, every gdbook source file, and the versions of Python, NumPy and Matplotlib, so
 editing a tutorial re-runs only that tutorial, editing gdbook re-runs them all, and the
 English and Chinese builds never evict each other's entries.
@@ -44,7 +44,7 @@ from PIL import Image
 log = logging.getLogger("mkdocs.hooks.notebooks")
 
 ROOT = Path(__file__).resolve().parent.parent
-CACHE_DIR = ROOT / ".cache" / "notebooks"
+CACHE = Path(".cache") / "notebooks"  # next to mkdocs.yml
 FORMAT_VERSION = "1"  # bump when the rendering below changes what is cached
 MATHJAX_PARTS = ["tex-chtml.js", "output/chtml", "input/tex/extensions", "a11y", "ui", "adaptors"]
 DOWNLOAD = {
@@ -80,9 +80,9 @@ def _cache_name(path: Path, docs_dir: Path) -> str:
     return path.relative_to(docs_dir).as_posix().replace("/", "__")
 
 
-def _execute(path: Path, key: str, docs_dir: Path) -> nbformat.NotebookNode:
+def _execute(path: Path, key: str, docs_dir: Path, cache_dir: Path) -> nbformat.NotebookNode:
     stem = _cache_name(path, docs_dir)
-    cached = CACHE_DIR / f"{stem}.{key}.ipynb"
+    cached = cache_dir / f"{stem}.{key}.ipynb"
     if cached.exists():
         return nbformat.read(cached, as_version=4)
     log.info("Executing %s", path.relative_to(docs_dir))
@@ -100,8 +100,8 @@ def _execute(path: Path, key: str, docs_dir: Path) -> nbformat.NotebookNode:
         client.execute()
     except CellExecutionError as err:
         raise PluginError(f"a cell of {path.relative_to(docs_dir)} failed:\n{err}") from err
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    for old in CACHE_DIR.glob(f"{stem}.*.ipynb"):  # older versions of this page only
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for old in cache_dir.glob(f"{stem}.*.ipynb"):  # older versions of this page only
         old.unlink()
     nbformat.write(nb, cached)
     return nb
@@ -112,6 +112,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiet debugpy in kernels
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     docs_dir = Path(config.docs_dir)
+    cache_dir = Path(config.config_file_path).parent / CACHE
     env = _environment_key()
     only = os.environ.get("GDBOOK_NOTEBOOKS")  # e.g. "adam,rmsprop": run only these
     wanted = {name.strip() for name in only.split(",")} if only else None
@@ -126,7 +127,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     if not todo:
         return
     with ThreadPoolExecutor(max_workers=2) as pool:
-        done = pool.map(lambda item: _execute(item[0], item[1], docs_dir), todo.items())
+        done = pool.map(lambda item: _execute(*item, docs_dir, cache_dir), todo.items())
         for (path, key), nb in zip(todo.items(), done, strict=True):
             _executed[path] = (key, nb)
 

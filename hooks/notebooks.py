@@ -8,11 +8,10 @@ executed notebook -- Markdown cells as written, code cells as fenced Python, out
 text blocks and PNG files -- so that the rest of the MkDocs pipeline (math, admonitions,
 API cross-references, heading anchors, search) treats a tutorial like any other page.
 
-Executed notebooks are cached in ``.cache/notebooks`` beside ``mkdocs.yml``. The key covers
-the tutorial's
-bytes, every gdbook source file, and the versions of Python, NumPy and Matplotlib, so
-editing a tutorial re-runs only that tutorial, editing gdbook re-runs them all, and the
-English and Chinese builds never evict each other's entries.
+Executed notebooks are cached in ``.cache/notebooks`` beside ``mkdocs.yml``. The key
+covers the tutorial's bytes, every gdbook source file, and the versions of Python, NumPy
+and Matplotlib, so editing a tutorial re-runs only that tutorial, editing gdbook re-runs
+them all, and the English and Chinese builds never evict each other's entries.
 
 Each tutorial page also gets its notebook (``.ipynb``, in the page's language, without
 outputs) for download. MathJax is copied from the ``django-static-mathjax`` package so

@@ -148,6 +148,15 @@ def _ema(average: Array, value: Array, decay: float) -> Array:
     return out
 
 
+def _ema_of_squares(average: Array, g: Array, decay: float) -> Array:
+    """``decay * average + (1 - decay) * g**2``, as one new array (``g**2`` computed in it)."""
+    out = np.square(g)
+    out -= average
+    out *= 1.0 - decay
+    out += average
+    return out
+
+
 def _descend(x: Array, scale: float, direction: Array) -> Array:
     """``x - scale * direction``, reusing ``direction`` (a temporary) for the result."""
     direction *= -scale
@@ -404,7 +413,7 @@ class RMSProp(Optimizer):
 
     def update(self, x: Array, g: Array, state: RMSPropState) -> tuple[Array, RMSPropState]:
         r"""$s \leftarrow \rho s + (1-\rho) g^2$; $x \leftarrow x - \eta g/(\sqrt s+\epsilon)$."""
-        s = _ema(state.s, g * g, self.rho)
+        s = _ema_of_squares(state.s, g, self.rho)
         if self.eps_inside_sqrt:
             denom = np.sqrt(s + self.eps)
         else:
@@ -453,9 +462,9 @@ class Adadelta(Optimizer):
 
     def update(self, x: Array, g: Array, state: AdadeltaState) -> tuple[Array, AdadeltaState]:
         r"""The four lines of the equation above, in order."""
-        eg2 = _ema(state.eg2, g * g, self.rho)
+        eg2 = _ema_of_squares(state.eg2, g, self.rho)
         dx = np.sqrt(state.edx2 + self.eps) / np.sqrt(eg2 + self.eps) * g
-        edx2 = _ema(state.edx2, dx * dx, self.rho)
+        edx2 = _ema_of_squares(state.edx2, dx, self.rho)
         return _descend(x, self.lr, dx), AdadeltaState(t=state.t + 1, eg2=eg2, edx2=edx2)
 
 
@@ -503,15 +512,19 @@ class Adam(Optimizer):
     def update(self, x: Array, g: Array, state: AdamState) -> tuple[Array, AdamState]:
         r"""Moments, bias correction, then $x - \eta \hat m / (\sqrt{\hat v} + \epsilon)$."""
         t = state.t + 1
-        m = _ema(state.m, g, self.beta1)
-        v = _ema(state.v, g * g, self.beta2)
-        m_hat_scale = 1.0 / (1.0 - self.beta1**t)  # m_hat = m * m_hat_scale
-        v_hat_scale = 1.0 / (1.0 - self.beta2**t)  # v_hat = v * v_hat_scale
+        m = _ema(state.m, g, self.beta1)  # m = beta1 m + (1 - beta1) g
+        v = _ema_of_squares(state.v, g, self.beta2)  # v = beta2 v + (1 - beta2) g^2
+        # x - lr * m_hat / (sqrt(v_hat) + eps), with m_hat = m / (1 - beta1^t) and
+        # v_hat = v / (1 - beta2^t). Multiplying top and bottom by c = sqrt(1 - beta2^t) gives
+        # the same number as x - lr_t * m / (sqrt(v) + eps * c) with lr_t = lr * c / (1 - beta1^t),
+        # which needs fewer passes over the arrays. (The paper's "efficient" form drops the c
+        # next to eps, and so is not the same update.)
+        c = math.sqrt(1.0 - self.beta2**t)
+        lr_t = self.lr * c / (1.0 - self.beta1**t)
         denom = np.sqrt(v)
-        denom *= math.sqrt(v_hat_scale)
-        denom += self.eps  # sqrt(v_hat) + eps
+        denom += self.eps * c
         step = np.divide(m, denom, out=denom)
-        return _descend(x, self.lr * m_hat_scale, step), AdamState(t=t, m=m, v=v)
+        return _descend(x, lr_t, step), AdamState(t=t, m=m, v=v)
 
 
 class AdaMaxState(NamedTuple):
@@ -627,7 +640,7 @@ class Nadam(Optimizer):
         mu, mu_next = self.mu(t), self.mu(t + 1)
         mu_product = state.mu_product * mu
         m = _ema(state.m, g, self.beta1)
-        v = _ema(state.v, g * g, self.beta2)
+        v = _ema_of_squares(state.v, g, self.beta2)
         denom = np.sqrt(v / (1.0 - self.beta2**t)) + self.eps
         direction = (1.0 - mu) / (1.0 - mu_product) * g + mu_next / (1.0 - mu_product * mu_next) * m
         new = NadamState(t=t, m=m, v=v, mu_product=mu_product)
@@ -696,7 +709,7 @@ class AMSGrad(Optimizer):
         t = state.t + 1
         beta1_t = self.beta1**t if self.variant == "original" else self.beta1
         m = _ema(state.m, g, beta1_t)
-        v = _ema(state.v, g * g, self.beta2)
+        v = _ema_of_squares(state.v, g, self.beta2)
         if self.variant == "torch":
             v_max = np.maximum(state.v_max, v)
             denom = np.sqrt(v_max / (1.0 - self.beta2**t)) + self.eps

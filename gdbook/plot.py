@@ -162,8 +162,8 @@ def contour(
         ax: Axes to draw in; a new figure when None.
         bounds: Window ``[[x_lo, x_hi], [y_lo, y_hi]]``; defaults to ``fn.bounds``.
         levels: Number of levels or their values.
-        log: Space the levels logarithmically; by default when the values span more than
-            three orders of magnitude.
+        log: Space the levels logarithmically; by default when the largest value is more
+            than 100 times the 10th percentile (a steep valley such as Rosenbrock's).
         resolution: Grid points per axis.
         title: Title; defaults to the function's name in the current language.
         show_minima: Mark the known minima.
@@ -178,7 +178,7 @@ def contour(
     X, Y, Z = _grid(fn, bounds, resolution)
     lo, hi = float(Z.min()), float(Z.max())
     if log is None:
-        log = lo >= 0 and hi > 1e3 * max(lo, 1e-3)
+        log = lo >= 0 and hi > 100 * float(np.percentile(Z, 10))
     if log and isinstance(levels, int):
         levels = np.geomspace(max(lo, hi * 1e-6, 1e-6), hi, levels)
         Z = np.maximum(Z, levels[0])
@@ -221,7 +221,8 @@ def surface(
     Args:
         fn: A 2-D test function.
         path: A :class:`~gdbook.Run` or a ``(k, 2)`` array of points.
-        ax: 3-D axes to draw in; a new figure when None.
+        ax: 3-D axes to draw in (create them with ``computed_zorder=False`` so the path
+            stays visible); a new figure when None.
         bounds: Window; defaults to ``fn.bounds``.
         resolution: Grid points per axis.
         elev: Elevation of the view, in degrees.
@@ -233,11 +234,13 @@ def surface(
     """
     if fn.dim != 2:
         raise ValueError(f"surface needs a 2-D function, {fn.name} has {fn.dim} coordinate(s)")
-    ax = _axes(ax, projection="3d", figsize=(5.6, 4.4))
+    ax = _axes(ax, projection="3d", figsize=(5.6, 4.4), computed_zorder=False)
     X, Y, Z = _grid(fn, bounds, resolution)
-    ax.plot_surface(X, Y, Z, cmap="viridis", linewidth=0, antialiased=False, alpha=0.85)
+    ax.plot_surface(X, Y, Z, cmap="viridis", linewidth=0, antialiased=False, alpha=0.85, zorder=1)
     for label, p in _as_paths(path).items():
-        ax.plot(p[:, 0], p[:, 1], fn(p.T), "-o", color=_COLORS[0], ms=2.5, lw=1.4, label=label)
+        # drawn after the surface and above it: 3-D depth sorting would otherwise hide the path
+        ax.plot(p[:, 0], p[:, 1], fn(p.T), "-o", color=_COLORS[0], ms=2.5, lw=1.4, label=label,
+                zorder=10)  # fmt: skip
     ax.view_init(elev=elev, azim=azim)
     ax.set_xlabel("x")
     ax.set_ylabel("y")

@@ -28,6 +28,17 @@ def doc_pages() -> list[str]:
     return out
 
 
+# A term only that page has, in each language: (page folder, English term, Chinese term).
+PAGE_TERMS = [
+    ("tutorials/gradient-descent/", "step size too large", "步长过大"),
+    ("tutorials/momentum/", "critical momentum", "临界动量"),
+    ("tutorials/rmsprop/", "root mean square propagation", "均方根传播"),
+    ("tutorials/adam/", "bias correction", "偏差校正"),
+    ("tutorials/adamax/", "gradient spike", "梯度尖峰"),
+    ("tutorials/nadam/", "momentum schedule", "动量调度"),
+    ("tutorials/amsgrad/", "non-convergence", "不收敛"),
+]
+
 TUTORIALS = sorted(p.stem for p in (DOCS / "tutorials").glob("*.md") if ".zh" not in p.name)
 
 
@@ -149,13 +160,24 @@ def test_tutorial_figures_are_separate_pngs(site, lang):
     assert all(p.read_bytes().startswith(b"\x89PNG") for p in pngs)
 
 
-def test_search_index_covers_both_languages(site):
+def pages_containing(site, term: str, lang: str) -> set[str]:
+    """Pages of one language whose indexed title or text contains ``term``."""
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    docs = index["docs"]
-    adam_en = " ".join(d["text"] for d in docs if d["location"].startswith("tutorials/adam/"))
-    adam_zh = " ".join(d["text"] for d in docs if d["location"].startswith("zh/tutorials/adam/"))
-    assert "bias correction" in adam_en.lower()
-    assert "偏差校正" in adam_zh.replace(" ", "").replace("\u200b", "")
+    found = set()
+    for d in index["docs"]:
+        if d["location"].startswith("zh/") != (lang == "zh/"):
+            continue
+        text = (d["title"] + " " + d["text"]).replace("\u200b", "").lower()
+        text = re.sub(r"<[^>]+>", " ", text)
+        if term.lower() in (text.replace(" ", "") if lang else re.sub(r"\s+", " ", text)):
+            found.add(d["location"].split("#")[0])
+    return found
+
+
+@pytest.mark.parametrize("page,en,zh", PAGE_TERMS, ids=[p[0] for p in PAGE_TERMS])
+def test_each_page_has_a_term_of_its_own_in_both_languages(site, page, en, zh):
+    assert pages_containing(site, en, "") == {page}
+    assert pages_containing(site, zh, "zh/") == {"zh/" + page}
 
 
 @pytest.mark.parametrize("lang", ["", "zh/"])

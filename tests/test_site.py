@@ -33,9 +33,12 @@ PAGE_TERMS = [
     ("tutorials/gradient-descent/", "step size too large", "步长过大"),
     ("tutorials/momentum/", "critical momentum", "临界动量"),
     ("tutorials/rmsprop/", "root mean square propagation", "均方根传播"),
-    ("tutorials/adam/", "bias correction", "偏差校正"),
+    ("tutorials/nesterov/", "brake", "刹车"),
+    ("tutorials/adagrad/", "only shrinks", "只会缩小"),
+    ("tutorials/adadelta/", "unit-correct", "单位一致"),
+    ("tutorials/adam/", "learning rate is a distance", "关掉偏差校正"),
     ("tutorials/adamax/", "gradient spike", "梯度尖峰"),
-    ("tutorials/nadam/", "momentum schedule", "动量调度"),
+    ("tutorials/nadam/", "look-ahead term", "前瞻项"),
     ("tutorials/amsgrad/", "non-convergence", "不收敛"),
 ]
 

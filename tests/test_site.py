@@ -117,6 +117,12 @@ def test_no_resource_from_another_host(site, parsed):
         assert not re.search(r"@import\s+url\(\s*['\"]?https?:", css.read_text(errors="ignore"))
 
 
+def test_no_cell_writes_to_stderr(site):
+    """Warnings (a missing CJK glyph, an unexpected divergence) would show up as stderr blocks."""
+    noisy = [p.relative_to(site) for p in site.rglob("index.html") if "nb-stderr" in p.read_text()]
+    assert noisy == []
+
+
 def test_chinese_headings_have_chinese_anchors(site, parsed):
     ids = parsed[site / "zh" / "tutorials" / "adam" / "index.html"].ids
     assert any(re.search(r"[\u4e00-\u9fff]", i) for i in ids), sorted(ids)[:20]

@@ -8,7 +8,7 @@ The package behind the gdbook tutorials::
     run = gd.minimize(gd.functions.sphere, x0, gd.Adam(lr=0.02, beta1=0.8), n_iter=60)
     print(run.points[-1], run.values[-1])
 
-Plotting lives in :mod:`gdbook.plot` (imported on first use, so the optimizers need only NumPy).
+Plotting lives in [`plot`][gdbook.plot] (imported on first use, so the optimizers need only NumPy).
 """
 
 from __future__ import annotations

@@ -246,7 +246,7 @@ class Optimizer:
 
 
 class GDState(NamedTuple):
-    """State of :class:`GradientDescent`: only the step count."""
+    """State of [`GradientDescent`][gdbook.GradientDescent]: only the step count."""
 
     t: int
 
@@ -274,7 +274,7 @@ class GradientDescent(Optimizer):
 
 
 class MomentumState(NamedTuple):
-    """State of :class:`Momentum` and :class:`Nesterov`."""
+    """State of [`Momentum`][gdbook.Momentum] and [`Nesterov`][gdbook.Nesterov]."""
 
     t: int
     v: Array
@@ -310,27 +310,20 @@ class Momentum(Optimizer):
 
 
 @dataclass(frozen=True)
-class Nesterov(Optimizer):
+class Nesterov(Momentum):
     r"""Nesterov momentum, look-ahead-variables form: torch ``SGD(nesterov=True)``, optax.
 
     $$v_t = \mu\, v_{t-1} + g_t, \qquad x_t = x_{t-1} - \eta\,(g_t + \mu\, v_t).$$
 
     For a constant learning rate this equals Sutskever et al.'s (2013) form
     $u_t = \mu u_{t-1} - \eta \nabla f(x_{t-1} + \mu u_{t-1})$, $x_t = x_{t-1} + u_t$, with
-    the variable shifted to the look-ahead point.
+    the variable shifted to the look-ahead point. Hyperparameters and state are those of
+    [`Momentum`][gdbook.Momentum]; only the update differs.
 
     Args:
         lr: Learning rate $\eta$, default 0.001 as in torch.
         momentum: Decay $\mu \in [0, 1)$ of the velocity, default 0.9.
     """
-
-    State: ClassVar[type] = MomentumState
-    lr: float = 1e-3
-    momentum: float = 0.9
-
-    def init_state(self, x: Array) -> MomentumState:
-        """Zero velocity."""
-        return MomentumState(t=0, v=np.zeros_like(x))
 
     def update(self, x: Array, g: Array, state: MomentumState) -> tuple[Array, MomentumState]:
         r"""$v \leftarrow \mu v + g$, then $x \leftarrow x - \eta (g + \mu v)$."""
@@ -339,7 +332,7 @@ class Nesterov(Optimizer):
 
 
 class AdaGradState(NamedTuple):
-    """State of :class:`AdaGrad`."""
+    """State of [`AdaGrad`][gdbook.AdaGrad]."""
 
     t: int
     s: Array
@@ -380,7 +373,7 @@ class AdaGrad(Optimizer):
 
 
 class RMSPropState(NamedTuple):
-    """State of :class:`RMSProp`."""
+    """State of [`RMSProp`][gdbook.RMSProp]."""
 
     t: int
     s: Array
@@ -422,7 +415,7 @@ class RMSProp(Optimizer):
 
 
 class AdadeltaState(NamedTuple):
-    """State of :class:`Adadelta`."""
+    """State of [`Adadelta`][gdbook.Adadelta]."""
 
     t: int
     eg2: Array
@@ -469,7 +462,7 @@ class Adadelta(Optimizer):
 
 
 class AdamState(NamedTuple):
-    """State of :class:`Adam`."""
+    """State of [`Adam`][gdbook.Adam]."""
 
     t: int
     m: Array
@@ -528,7 +521,7 @@ class Adam(Optimizer):
 
 
 class AdaMaxState(NamedTuple):
-    """State of :class:`AdaMax`."""
+    """State of [`AdaMax`][gdbook.AdaMax]."""
 
     t: int
     m: Array
@@ -581,7 +574,7 @@ class AdaMax(Optimizer):
 
 
 class NadamState(NamedTuple):
-    """State of :class:`Nadam`."""
+    """State of [`Nadam`][gdbook.Nadam]."""
 
     t: int
     m: Array
@@ -648,7 +641,7 @@ class Nadam(Optimizer):
 
 
 class AMSGradState(NamedTuple):
-    """State of :class:`AMSGrad`."""
+    """State of [`AMSGrad`][gdbook.AMSGrad]."""
 
     t: int
     m: Array

@@ -157,7 +157,7 @@ def contour(
 
     Args:
         fn: A 2-D test function.
-        paths: A :class:`~gdbook.Run`, a ``(k, 2)`` array, a list of them, or a mapping
+        paths: A [`Run`][gdbook.Run], a ``(k, 2)`` array, a list of them, or a mapping
             ``{label: path}`` (the labels go in the legend).
         ax: Axes to draw in; a new figure when None.
         bounds: Window ``[[x_lo, x_hi], [y_lo, y_hi]]``; defaults to ``fn.bounds``.
@@ -220,7 +220,7 @@ def surface(
 
     Args:
         fn: A 2-D test function.
-        path: A :class:`~gdbook.Run` or a ``(k, 2)`` array of points.
+        path: A [`Run`][gdbook.Run] or a ``(k, 2)`` array of points.
         ax: 3-D axes to draw in (create them with ``computed_zorder=False`` so the path
             stays visible); a new figure when None.
         bounds: Window; defaults to ``fn.bounds``.
@@ -261,7 +261,7 @@ def curve(
 
     Args:
         fn: A 1-D test function.
-        points: A :class:`~gdbook.Run` or an array of points (shape ``(k,)`` or ``(k, 1)``).
+        points: A [`Run`][gdbook.Run] or an array of points (shape ``(k,)`` or ``(k, 1)``).
         ax: Axes to draw in; a new figure when None.
         bounds: Window ``[[lo, hi]]``; defaults to ``fn.bounds``.
         title: Title; defaults to the function's name in the current language.

@@ -27,12 +27,12 @@ Gradient = Callable[[Array], ArrayLike]
 
 
 class DivergenceWarning(RuntimeWarning):
-    """Issued by :func:`minimize` when a run stops because a value or gradient is not finite."""
+    """Issued by [`minimize`][gdbook.minimize] when a run stops on a non-finite value."""
 
 
 @dataclass(frozen=True)
 class Run:
-    """The record of one call to :func:`minimize`.
+    """The record of one call to [`minimize`][gdbook.minimize].
 
     Attributes:
         points: Shape ``(k + 1, d)``: the start, then the point after each of the ``k``
@@ -140,11 +140,11 @@ def minimize(
 
     The run stops early when the gradient's Euclidean norm is at most ``tol``
     (``converged``), or when a gradient or value is not finite or exceeds ``max_value``
-    in size (``diverged``, with a :class:`DivergenceWarning`); the last recorded point
-    is then the last finite one.
+    in size (``diverged``, with a [`DivergenceWarning`][gdbook.DivergenceWarning]); the last
+    recorded point is then the last finite one.
 
     Args:
-        objective: ``f(x) -> float``; a :mod:`gdbook.functions` test function also
+        objective: ``f(x) -> float``; a [`functions`][gdbook.functions] test function also
             supplies its gradient.
         x0: The start, a 1-D array.
         optimizer: Any gdbook optimizer.
@@ -157,7 +157,7 @@ def minimize(
         max_value: A value or gradient entry larger than this in size counts as divergence.
 
     Returns:
-        The :class:`Run`.
+        The [`Run`][gdbook.Run].
 
     Raises:
         TypeError: If there is no gradient or an argument has the wrong type.

@@ -184,34 +184,36 @@ def minimize(
         raise ValueError(f"the objective is not finite at x0: f({x}) = {values[0]}")
     converged = diverged = False
     message = f"completed {n_iter} iterations"
-    for t in range(n_iter):
-        g = np.asarray(grad(x), dtype=float)
-        if g.shape != x.shape:
-            raise ValueError(f"gradient shape {g.shape} does not match x shape {x.shape}")
-        if not np.all(np.isfinite(g)) or np.max(np.abs(g)) > max_value:
-            diverged, message = True, f"diverged: the gradient is not finite at iteration {t}"
-            if np.all(np.isfinite(g)):
-                message = f"diverged: the gradient exceeds {max_value:g} at iteration {t}"
-            break
-        if tol is not None and np.linalg.norm(g) <= tol:
-            converged, message = True, f"converged: ||g|| <= {tol:g} after {t} iterations"
-            break
-        x_new, state_new = optimizer.step(x, g, state)
-        value = float(objective(x_new))
-        if not (np.all(np.isfinite(x_new)) and abs(value) <= max_value):
-            diverged, message = (
-                True,
-                f"diverged: f = {value:g} at iteration {t} (limit {max_value:g})",
-            )
-            break
-        x, state = x_new, state_new
-        points.append(x)
-        values.append(value)
-        if verbose:
-            print(">%d f(%s) = %.5f" % (t, x, value))
-        if callback is not None and callback(t, x, value):
-            message = f"stopped by the callback at iteration {t}"
-            break
+    # Overflow on the way to divergence is detected and reported below: no NumPy warnings.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(n_iter):
+            g = np.asarray(grad(x), dtype=float)
+            if g.shape != x.shape:
+                raise ValueError(f"gradient shape {g.shape} does not match x shape {x.shape}")
+            if not np.all(np.isfinite(g)) or np.max(np.abs(g)) > max_value:
+                diverged, message = True, f"diverged: the gradient is not finite at iteration {t}"
+                if np.all(np.isfinite(g)):
+                    message = f"diverged: the gradient exceeds {max_value:g} at iteration {t}"
+                break
+            if tol is not None and np.linalg.norm(g) <= tol:
+                converged, message = True, f"converged: ||g|| <= {tol:g} after {t} iterations"
+                break
+            x_new, state_new = optimizer.step(x, g, state)
+            value = float(objective(x_new))
+            if not (np.all(np.isfinite(x_new)) and abs(value) <= max_value):
+                diverged, message = (
+                    True,
+                    f"diverged: f = {value:g} at iteration {t} (limit {max_value:g})",
+                )
+                break
+            x, state = x_new, state_new
+            points.append(x)
+            values.append(value)
+            if verbose:
+                print(">%d f(%s) = %.5f" % (t, x, value))
+            if callback is not None and callback(t, x, value):
+                message = f"stopped by the callback at iteration {t}"
+                break
     if diverged:
         warnings.warn(f"{type(optimizer).__name__}: {message}", DivergenceWarning, stacklevel=2)
     if verbose and (diverged or converged):

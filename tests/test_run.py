@@ -143,3 +143,13 @@ def test_quadratic_curvatures_checked():
     with pytest.raises(ValueError, match="curvature a must be positive"):
         F.quadratic(0.0, 1.0)
     assert "20" in F.ill_conditioned.name
+
+
+def test_divergence_raises_no_numpy_overflow_warning():
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run = gd.minimize(F.beale, [4.0, 4.0], gd.GradientDescent(lr=0.5), n_iter=100)
+    assert run.diverged
+    assert [w.category for w in caught] == [gd.DivergenceWarning]

@@ -40,6 +40,8 @@ PAGE_TERMS = [
     ("tutorials/adamax/", "gradient spike", "梯度尖峰"),
     ("tutorials/nadam/", "look-ahead term", "前瞻项"),
     ("tutorials/amsgrad/", "non-convergence", "不收敛"),
+    ("comparison/", "learning-rate search", "学习率搜索"),
+    ("questions/", "compass search", "罗盘搜索"),
 ]
 
 TUTORIALS = sorted(p.stem for p in (DOCS / "tutorials").glob("*.md") if ".zh" not in p.name)

@@ -82,18 +82,24 @@ def test_tutorial_shows_rendered_math_and_figures(page, server):
     assert page.locator("article button[data-md-type='copy']").count() >= code_blocks
 
 
-def test_language_switcher_keeps_the_page(page, server):
-    page.goto(f"{server}/tutorials/adam/")
+SWITCHED = [p for p in doc_pages() if p.startswith("tutorials/")] + ["comparison/", "questions/"]
+
+
+@pytest.mark.parametrize("path", SWITCHED)
+def test_language_switcher_keeps_the_page(page, server, path):
+    page.goto(f"{server}/{path}")
+    title_en = page.inner_text("article h1")
     page.hover(".md-header__option .md-select")
     page.click("a[hreflang='zh']")
     page.wait_for_load_state("load")
-    assert urlparse(page.url).path == "/zh/tutorials/adam/"
+    assert urlparse(page.url).path == f"/zh/{path}"
     assert page.locator("html").get_attribute("lang").startswith("zh")
-    assert "偏差校正" in page.inner_text("article")
+    assert re.search(r"[\u4e00-\u9fff]", page.inner_text("article"))
     page.hover(".md-header__option .md-select")
     page.click("a[hreflang='en']")
     page.wait_for_load_state("load")
-    assert urlparse(page.url).path == "/tutorials/adam/"
+    assert urlparse(page.url).path == f"/{path}"
+    assert page.inner_text("article h1") == title_en
 
 
 def search(page, server, lang, query):

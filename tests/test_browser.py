@@ -103,11 +103,18 @@ def test_language_switcher_keeps_the_page(page, server, path):
 
 
 def search(page, server, lang, query):
+    """Type a query in the header's search box; return the linked pages of all results."""
     page.goto(f"{server}/{lang}")
     page.click("input.md-search__input")  # on a wide screen the search box is in the header
     page.fill("input.md-search__input", query)
     page.press("input.md-search__input", "End")  # Material searches on key events
     page.wait_for_selector(".md-search-result__item", timeout=15000)
+    # Material renders results in batches as the list is scrolled: scroll until all are there
+    count = -1
+    while count != page.locator(".md-search-result__item").count():
+        count = page.locator(".md-search-result__item").count()
+        page.locator(".md-search-result__item").last.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
     links = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
     return [urlparse(u).path.lstrip("/") for u in links]
 

@@ -37,7 +37,7 @@ PAGE_TERMS = [
     ("tutorials/adagrad/", "only shrinks", "只会缩小"),
     ("tutorials/adadelta/", "unit-correct", "单位一致"),
     ("tutorials/adam/", "learning rate is a distance", "关掉偏差校正"),
-    ("tutorials/adamax/", "gradient spike", "梯度尖峰"),
+    ("tutorials/adamax/", "gradient spike", "尖峰"),
     ("tutorials/nadam/", "look-ahead term", "前瞻项"),
     ("tutorials/amsgrad/", "non-convergence", "不收敛"),
     ("comparison/", "learning-rate search", "学习率搜索"),

@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from numbers import Real
 from typing import Any, ClassVar, NamedTuple
 
@@ -41,6 +44,15 @@ __all__ = [
 ]
 
 Array = NDArray[np.floating]
+
+
+BLOCK = 1 << 16
+"""Vectors longer than ``4 * BLOCK`` are updated in blocks of this many elements, on all cores."""
+
+
+@cache
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="gdbook")
 
 
 # --- input checks ---------------------------------------------------------------------
@@ -72,9 +84,13 @@ def as_point(x: ArrayLike, name: str = "x") -> Array:
 
 
 def _check_finite(arr: Array, name: str) -> None:
-    # One cheap pass (a sum) in the usual case; the element-wise test only on trouble.
+    # One cheap pass (a sum, split over the cores for a long vector) in the usual case;
+    # the element-wise test only on trouble.
     with np.errstate(over="ignore", invalid="ignore"):
-        total = np.sum(arr)
+        if arr.size <= 4 * BLOCK:
+            total = np.sum(arr)
+        else:
+            total = sum(_pool().map(np.sum, np.array_split(arr, os.cpu_count() or 1)))
     if not np.isfinite(total):
         bad = np.flatnonzero(~np.isfinite(arr))
         if bad.size:
@@ -169,6 +185,10 @@ class Optimizer:
 
     Subclasses are frozen dataclasses whose fields are the hyperparameters; they define
     ``State`` (a named tuple), ``init_state`` and ``update``, the update rule itself.
+
+    Every update rule is element-wise, so ``step`` applies it to a long vector block by
+    block, on all cores at once (NumPy releases the GIL inside its loops); the numbers are
+    identical to one call on the whole vector.
     """
 
     State: ClassVar[type]
@@ -218,7 +238,26 @@ class Optimizer:
         x = as_point(x)
         g = _as_gradient(g, x)
         self._check_state(state, x)
-        return self.update(x, g, state)
+        if x.size <= 4 * BLOCK:
+            return self.update(x, g, state)
+        return self._update_in_blocks(x, g, state)
+
+    def _update_in_blocks(self, x: Array, g: Array, state: Any) -> tuple[Array, Any]:
+        """``update`` on consecutive blocks of the vector, run in parallel threads."""
+        fields = [k for k, v in zip(state._fields, state, strict=True) if isinstance(v, np.ndarray)]
+        x_new = np.empty_like(x)
+        arrays = {k: np.empty_like(x) for k in fields}
+
+        def run(start: int) -> Any:
+            part = slice(start, start + BLOCK)
+            block = state._replace(**{k: getattr(state, k)[part] for k in fields})
+            x_new[part], block_new = self.update(x[part], g[part], block)
+            for k in fields:
+                arrays[k][part] = getattr(block_new, k)
+            return block_new  # its scalars (t, ...) are the same in every block
+
+        blocks = list(_pool().map(run, range(0, x.size, BLOCK)))  # waits for every block
+        return x_new, blocks[0]._replace(**arrays)
 
     def _check_state(self, state: Any, x: Array) -> None:
         owner = type(self).__name__

@@ -329,3 +329,32 @@ def test_wrong_gradient_shape_is_a_value_error(opt, d, other):
         return
     with pytest.raises(ValueError, match="does not match x shape"):
         opt.step(np.zeros(d), np.zeros(other), opt.init(np.zeros(d)))
+
+
+@pytest.mark.parametrize("opt", INSTANCES, ids=lambda o: f"{type(o).__name__}-{o}"[:40])
+def test_long_vectors_are_updated_in_blocks_with_identical_numbers(opt, monkeypatch):
+    from gdbook import optimizers
+
+    monkeypatch.setattr(optimizers, "BLOCK", 64)  # so that 1000 elements take the block path
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=1000)
+    state = opt.init(x)
+    for _ in range(3):
+        g = rng.normal(size=1000) * rng.choice([0.0, 1e-3, 1.0, 1e3], size=1000)
+        blocked = opt.step(x, g, state)
+        whole = opt.update(x, g, state)
+        np.testing.assert_array_equal(blocked[0], whole[0])
+        for a, b in zip(blocked[1], whole[1], strict=True):
+            np.testing.assert_array_equal(a, b)
+        x, state = blocked
+
+
+def test_non_finite_entry_of_a_long_gradient_is_found(monkeypatch):
+    from gdbook import optimizers
+
+    monkeypatch.setattr(optimizers, "BLOCK", 64)
+    opt = gd.Adam()
+    g = np.zeros(1000)
+    g[777] = np.inf
+    with pytest.raises(ValueError, match=r"gradient is not finite: gradient\[777\] = inf"):
+        opt.step(np.zeros(1000), g, opt.init(np.zeros(1000)))

@@ -97,7 +97,7 @@ def main() -> None:
         print("  torch not installed: pip install torch==2.13.0 to compare")
 
     # The original per-element loops against the vectorized step, on a smaller vector.
-    k = 100_000
+    k = 1_000_000
     xs, gs = list(x[:k]), list(g[:k])
     ms_, vs_ = [0.0] * k, [0.0] * k
     loop = timed(lambda: per_element_adam(xs, gs, ms_, vs_, 1))

@@ -20,8 +20,11 @@ that math is served from the site itself.
 
 from __future__ import annotations
 
+import base64
+import copy
 import hashlib
 import io
+import json
 import logging
 import os
 import platform
@@ -30,22 +33,18 @@ from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata, resources
 from pathlib import Path
 
-import jupytext
-import nbformat
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
 from PIL import Image
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(".cache") / "notebooks"  # next to mkdocs.yml
-FORMAT_VERSION = "1"  # bump when the rendering below changes what is cached
+FORMAT_VERSION = "3"  # bump when the rendering below changes what is cached
 MATHJAX_PARTS = ["tex-chtml.js", "output/chtml", "input/tex/extensions", "a11y", "ui", "adaptors"]
 DOWNLOAD = {
     "en": "Download this tutorial as a Jupyter notebook",
@@ -53,7 +52,8 @@ DOWNLOAD = {
 }
 FIGURE = {"en": "Figure", "zh": "图"}
 
-_executed: dict[Path, tuple[str, nbformat.NotebookNode]] = {}  # path -> (key, notebook)
+Notebook = dict  # an .ipynb document as parsed JSON
+_executed: dict[Path, tuple[str, Notebook]] = {}  # path -> (key, executed notebook)
 _page_files: dict[str, dict[str, str]] = {}  # page src_uri -> {figure or notebook: src_uri}
 
 
@@ -80,11 +80,17 @@ def _cache_name(path: Path, docs_dir: Path) -> str:
     return path.relative_to(docs_dir).as_posix().replace("/", "__")
 
 
-def _execute(path: Path, key: str, docs_dir: Path, cache_dir: Path) -> nbformat.NotebookNode:
+def _execute(path: Path, key: str, docs_dir: Path, cache_dir: Path) -> Notebook:
+    """The executed notebook of ``path``: from the cache, or run now in a fresh kernel."""
     stem = _cache_name(path, docs_dir)
     cached = cache_dir / f"{stem}.{key}.ipynb"
     if cached.exists():
-        return nbformat.read(cached, as_version=4)
+        return json.loads(cached.read_text(encoding="utf-8"))
+    import jupytext  # only needed when something must run
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
     log.info("Executing %s", path.relative_to(docs_dir))
     nb = jupytext.read(path)
     client = NotebookClient(
@@ -100,11 +106,32 @@ def _execute(path: Path, key: str, docs_dir: Path, cache_dir: Path) -> nbformat.
         client.execute()
     except CellExecutionError as err:
         raise PluginError(f"a cell of {path.relative_to(docs_dir)} failed:\n{err}") from err
+    for cell in nb.cells:  # shrink the figures once, here, rather than at every build
+        for out in cell.get("outputs", []):
+            if "image/png" in out.get("data", {}):
+                out["data"]["image/png"] = _small_png(out["data"]["image/png"])
     cache_dir.mkdir(parents=True, exist_ok=True)
     for old in cache_dir.glob(f"{stem}.*.ipynb"):  # older versions of this page only
         old.unlink()
-    nbformat.write(nb, cached)
-    return nb
+    text = nbformat.writes(nb)
+    cached.write_text(text, encoding="utf-8")
+    return json.loads(text)
+
+
+def _text(value: str | list[str]) -> str:
+    """Notebook JSON stores text either as a string or as a list of lines."""
+    return value if isinstance(value, str) else "".join(value)
+
+
+def _plain(nb: Notebook) -> str:
+    """The notebook to download: the same cells, without outputs, as .ipynb text."""
+    plain = copy.deepcopy(nb)
+    plain.get("metadata", {}).pop("jupytext", None)
+    for cell in plain["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+            cell.get("metadata", {}).pop("execution", None)
+    return json.dumps(plain, indent=1, ensure_ascii=False) + "\n"
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
@@ -140,15 +167,13 @@ def _language(config: MkDocsConfig) -> tuple[str, str]:
     return lang, "" if lang == default else f"{lang}/"
 
 
-def _small_png(data: str) -> bytes:
-    """Decode a notebook PNG and store it with a 256-colour palette (a third of the bytes)."""
-    import base64
-
+def _small_png(data: str) -> str:
+    """A notebook's base64 PNG redrawn with a 256-colour palette (about a third of the bytes)."""
     img = Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB")
     img = img.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     out = io.BytesIO()
     img.save(out, format="PNG", optimize=True)
-    return out.getvalue()
+    return base64.b64encode(out.getvalue()).decode("ascii")
 
 
 def _generated(config: MkDocsConfig, src_uri: str, dest_uri: str, content: bytes | str) -> File:
@@ -172,18 +197,16 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         base = Path(page_file.src_uri).name.split(".")[0]
         names: dict[str, str] = {}
         k = 0
-        for cell in nb.cells:
+        for cell in nb["cells"]:
             for out in cell.get("outputs", []):
                 if "image/png" in out.get("data", {}):
                     k += 1
                     src = f"{src_dir}{base}-{lang}-figure-{k}.png"
-                    png = _small_png(out["data"]["image/png"])
+                    png = base64.b64decode(_text(out["data"]["image/png"]))
                     files.append(_generated(config, src, f"{dest_dir}figure-{k}.png", png))
                     names[f"figure-{k}"] = Path(src).name
-        plain = jupytext.read(path)
-        plain.metadata.pop("jupytext", None)
         src = f"{src_dir}{base}-{lang}.ipynb"
-        files.append(_generated(config, src, f"{dest_dir}{base}.ipynb", nbformat.writes(plain)))
+        files.append(_generated(config, src, f"{dest_dir}{base}.ipynb", _plain(nb)))
         names["notebook"] = Path(src).name
         names["download"] = f"{base}.ipynb"
         _page_files[page_file.src_uri] = names
@@ -202,33 +225,35 @@ def _fence(text: str, css: str) -> str:
     return f'<div class="{css}" markdown>\n\n{fence}text\n{text.rstrip()}\n{fence}\n\n</div>'
 
 
-def notebook_markdown(nb: nbformat.NotebookNode, names: dict[str, str], lang: str) -> str:
+def notebook_markdown(nb: Notebook, names: dict[str, str], lang: str) -> str:
     """The page's Markdown: Markdown cells as written, code, then each output."""
     parts: list[str] = []
     k = 0
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            parts.append(cell.source)
+    for cell in nb["cells"]:
+        source = _text(cell["source"])
+        if cell["cell_type"] == "markdown":
+            parts.append(source)
             continue
-        if cell.cell_type != "code":
+        if cell["cell_type"] != "code":
             continue
-        if "remove-input" not in cell.metadata.get("tags", []):
-            parts.append(f"```python\n{cell.source.rstrip()}\n```")
-        for out in cell.outputs:
-            kind = out.output_type
+        metadata = cell.get("metadata", {})
+        if "remove-input" not in metadata.get("tags", []):
+            parts.append(f"```python\n{source.rstrip()}\n```")
+        for out in cell.get("outputs", []):
+            kind = out["output_type"]
             if kind == "stream":
-                css = "nb-output nb-stderr" if out.name == "stderr" else "nb-output"
-                parts.append(_fence(out.text, css))
+                css = "nb-output nb-stderr" if out["name"] == "stderr" else "nb-output"
+                parts.append(_fence(_text(out["text"]), css))
             elif kind in ("display_data", "execute_result"):
                 data = out.get("data", {})
                 if "image/png" in data:
                     k += 1
-                    alt = cell.metadata.get("alt", f"{FIGURE[lang]} {k}")
+                    alt = metadata.get("alt", f"{FIGURE[lang]} {k}")
                     parts.append(f'![{alt}]({names[f"figure-{k}"]}){{ .nb-figure loading="lazy" }}')
                 elif "text/markdown" in data:
-                    parts.append(data["text/markdown"])
+                    parts.append(_text(data["text/markdown"]))
                 elif "text/plain" in data:
-                    parts.append(_fence(data["text/plain"], "nb-output"))
+                    parts.append(_fence(_text(data["text/plain"]), "nb-output"))
     text = "\n\n".join(parts) + "\n"
     attrs = f'download="{names["download"]}" .nb-download'
     link = f"[{DOWNLOAD[lang]}]({names['notebook']}){{ {attrs} }}"

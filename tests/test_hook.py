@@ -98,7 +98,8 @@ def test_small_png_is_a_palette_png():
     img = Image.new("RGB", (40, 30), (200, 10, 10))
     buf = io.BytesIO()
     img.save(buf, format="PNG")
-    out = Image.open(io.BytesIO(hook._small_png(base64.b64encode(buf.getvalue()).decode())))
+    small = hook._small_png(base64.b64encode(buf.getvalue()).decode())
+    out = Image.open(io.BytesIO(base64.b64decode(small)))
     assert out.mode == "P" and out.size == (40, 30)
 
 

@@ -77,18 +77,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
         if args.cold:
+            # set the cache aside, build with none, then keep the fresh one (it is current)
             saved = Path(tmp) / "cache"
             if CACHE.exists():
                 shutil.move(CACHE, saved)
             try:
                 seconds, ran = build(site)
-                print(
-                    f"cold build, both languages: {seconds:.1f} s ({len(ran)} notebooks executed)"
-                )
-            finally:
+                print(f"cold build, both languages: {seconds:.1f} s ({len(ran)} notebooks run)")
+            except subprocess.CalledProcessError:
+                shutil.rmtree(CACHE, ignore_errors=True)
                 if saved.exists():
-                    shutil.rmtree(CACHE, ignore_errors=True)
                     shutil.move(saved, CACHE)
+                raise
         build(site)  # make sure the cache is warm
         seconds, ran = build(site)
         print(f"unchanged rebuild, both languages: {seconds:.1f} s (target <= 5 s)")

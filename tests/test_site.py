@@ -191,10 +191,14 @@ def test_each_page_has_a_term_of_its_own_in_both_languages(site, page, en, zh):
     assert pages_containing(site, zh, "zh/") == {"zh/" + page}
 
 
+NOTEBOOK_PAGES = [f"tutorials/{t}/{t}" for t in TUTORIALS]
+NOTEBOOK_PAGES += ["comparison/comparison", "questions/questions"]
+
+
 @pytest.mark.parametrize("lang", ["", "zh/"])
-def test_downloaded_notebook_runs_in_a_fresh_kernel(site, tmp_path, lang):
-    nb_path = site / lang / "tutorials" / "adam" / "adam.ipynb"
-    nb = nbformat.read(nb_path, as_version=4)
+@pytest.mark.parametrize("page", NOTEBOOK_PAGES, ids=lambda p: p.split("/")[-1])
+def test_downloaded_notebook_runs_in_a_fresh_kernel(site, tmp_path, lang, page):
+    nb = nbformat.read(site / lang / f"{page}.ipynb", as_version=4)
     nbformat.validate(nb)
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
     expected = 'set_language("zh")' if lang else 'set_language("en")'
@@ -202,7 +206,9 @@ def test_downloaded_notebook_runs_in_a_fresh_kernel(site, tmp_path, lang):
     NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=False,
                    resources={"metadata": {"path": str(tmp_path)}}).execute()  # fmt: skip
     printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
-    assert ">59 f([ 0.00018407 -0.00054858]) = 0.00000" in printed
+    assert printed.strip()
+    if page == "tutorials/adam/adam":
+        assert ">59 f([ 0.00018407 -0.00054858]) = 0.00000" in printed
 
 
 @pytest.mark.parametrize("lang", ["", "zh/"])

@@ -190,10 +190,10 @@ def minimize(
             g = np.asarray(grad(x), dtype=float)
             if g.shape != x.shape:
                 raise ValueError(f"gradient shape {g.shape} does not match x shape {x.shape}")
-            if not np.all(np.isfinite(g)) or np.max(np.abs(g)) > max_value:
-                diverged, message = True, f"diverged: the gradient is not finite at iteration {t}"
-                if np.all(np.isfinite(g)):
-                    message = f"diverged: the gradient exceeds {max_value:g} at iteration {t}"
+            finite = bool(np.all(np.isfinite(g)))
+            if not finite or np.max(np.abs(g)) > max_value:
+                what = f"exceeds {max_value:g}" if finite else "is not finite"
+                diverged, message = True, f"diverged: the gradient {what} at iteration {t}"
                 break
             if tol is not None and np.linalg.norm(g) <= tol:
                 converged, message = True, f"converged: ||g|| <= {tol:g} after {t} iterations"
@@ -201,10 +201,8 @@ def minimize(
             x_new, state_new = optimizer.step(x, g, state)
             value = float(objective(x_new))
             if not (np.all(np.isfinite(x_new)) and abs(value) <= max_value):
-                diverged, message = (
-                    True,
-                    f"diverged: f = {value:g} at iteration {t} (limit {max_value:g})",
-                )
+                limit = f"limit {max_value:g}"
+                diverged, message = True, f"diverged: f = {value:g} at iteration {t} ({limit})"
                 break
             x, state = x_new, state_new
             points.append(x)

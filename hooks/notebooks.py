@@ -32,6 +32,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata, resources
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -137,7 +138,8 @@ def _plain(nb: Notebook) -> str:
 def on_pre_build(config: MkDocsConfig) -> None:
     """Execute (or load from the cache) every tutorial whose key changed, two at a time."""
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiet debugpy in kernels
-    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    # kernels inherit this: figures must reach the notebook even where MPLBACKEND=Agg is set
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     docs_dir = Path(config.docs_dir)
     cache_dir = Path(config.config_file_path).parent / CACHE
     env = _environment_key()
@@ -176,8 +178,9 @@ def _small_png(data: str) -> str:
     return base64.b64encode(out.getvalue()).decode("ascii")
 
 
-def _generated(config: MkDocsConfig, src_uri: str, dest_uri: str, content: bytes | str) -> File:
-    f = File.generated(config, src_uri, content=content)
+def _generated(config: MkDocsConfig, src_uri: str, dest_uri: str, **source: Any) -> File:
+    """A file MkDocs writes at ``dest_uri``: from ``content=...`` or ``abs_src_path=...``."""
+    f = File.generated(config, src_uri, **source)
     f.dest_uri = dest_uri
     return f
 
@@ -203,10 +206,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                     k += 1
                     src = f"{src_dir}{base}-{lang}-figure-{k}.png"
                     png = base64.b64decode(_text(out["data"]["image/png"]))
-                    files.append(_generated(config, src, f"{dest_dir}figure-{k}.png", png))
+                    files.append(_generated(config, src, f"{dest_dir}figure-{k}.png", content=png))
                     names[f"figure-{k}"] = Path(src).name
         src = f"{src_dir}{base}-{lang}.ipynb"
-        files.append(_generated(config, src, f"{dest_dir}{base}.ipynb", _plain(nb)))
+        files.append(_generated(config, src, f"{dest_dir}{base}.ipynb", content=_plain(nb)))
         names["notebook"] = Path(src).name
         names["download"] = f"{base}.ipynb"
         _page_files[page_file.src_uri] = names
@@ -216,7 +219,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         for p in [root] if root.is_file() else sorted(root.rglob("*")):
             if p.is_file():
                 rel = "assets/mathjax/" + p.relative_to(Path(str(mathjax))).as_posix()
-                files.append(_generated(config, rel, prefix + rel, p.read_bytes()))
+                files.append(_generated(config, rel, prefix + rel, abs_src_path=str(p)))
     return files
 
 

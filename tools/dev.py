@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
-"""Set up gdbook on a fresh machine, then serve, build or test it. Needs only Python 3.10+.
+"""Set up gdbook on a fresh machine, then serve, build or test it. Needs only Python 3.11.
 
     python3 tools/dev.py serve    # set up, then `mkdocs serve` on http://127.0.0.1:8000
     python3 tools/dev.py build    # set up, then `mkdocs build --strict` into site/
     python3 tools/dev.py test     # set up (with Chromium), then ruff and every test
 
-Set-up is idempotent: a virtual environment in .venv with gdbook installed in editable mode
-and the pinned documentation and test tools (requirements/constraints.txt); for `test`, also
-Debian's chromium package (apt-get, as root or through sudo) for the browser tests. Matplotlib's
-CJK font comes from the mplfonts package, so no system font is needed.
+Set-up is idempotent and installs exactly what ``uv.lock`` records, for the Python that runs
+this script: a pinned uv is installed with pip into ``.cache/uv-bootstrap`` (pip is not
+upgraded), then ``uv sync --locked`` makes ``.venv`` with gdbook (editable, with its ``zh``
+extra) and the ``docs`` and ``test`` dependency groups. A lock that no longer matches
+``pyproject.toml`` stops the set-up. For ``test``, Debian's chromium package is installed too
+(apt-get, as root or through sudo) for the browser tests.
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
-CONSTRAINTS = ROOT / "requirements" / "constraints.txt"
-STAMP = VENV / ".gdbook-setup"
+UV_VERSION = "0.13.8"  # also pinned in pyproject.toml's test group (tests/test_setup.py)
+UV_HOME = ROOT / ".cache" / "uv-bootstrap"
+UV = UV_HOME / ("Scripts" if os.name == "nt" else "bin") / "uv"
 
 
 def run(*cmd: str | Path, **kw) -> None:
@@ -34,17 +37,22 @@ def run(*cmd: str | Path, **kw) -> None:
     subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, **kw)
 
 
+def uv() -> Path:
+    """The pinned uv, installed with this Python's own pip the first time."""
+    stamp = UV_HOME / "uv-version"
+    if not (UV.exists() and stamp.exists() and stamp.read_text() == UV_VERSION):
+        print(f"installing uv {UV_VERSION} into {UV_HOME}", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(UV_HOME)
+        pip = UV.parent / "python"
+        env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+        run(pip, "-m", "pip", "install", "--quiet", f"uv=={UV_VERSION}", env=env)
+        stamp.write_text(UV_VERSION)
+    return UV
+
+
 def setup() -> None:
-    """Create .venv and install gdbook[docs,test] with the pinned versions (skipped if current)."""
-    if not PY.exists():
-        print(f"creating {VENV}", flush=True)
-        venv.EnvBuilder(with_pip=True).create(VENV)
-    wanted = (ROOT / "pyproject.toml").read_bytes() + CONSTRAINTS.read_bytes()
-    if STAMP.exists() and STAMP.read_bytes() == wanted:
-        return
-    run(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    run(PY, "-m", "pip", "install", "--quiet", "-c", CONSTRAINTS, "-e", ".[docs,test]")
-    STAMP.write_bytes(wanted)
+    """Make .venv match uv.lock exactly (quick when it already does)."""
+    run(uv(), "sync", "--locked", "--all-groups", "--python", sys.executable, "--quiet")
 
 
 def chromium() -> str:

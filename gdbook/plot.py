@@ -1,9 +1,10 @@
 """Figures for the tutorials: contours with paths, surfaces, 1-D curves, convergence curves.
 
-Labels come in English or Chinese (``set_language("zh")``). A CJK font (Noto Sans CJK SC,
-from the ``mplfonts`` package that gdbook depends on) is registered on import and used as
-the fallback after DejaVu Sans, so Chinese text renders with no missing glyphs. Output is
-deterministic: the same data give the same PNG bytes.
+Labels come in English or Chinese (``set_language("zh")``). Chinese labels need a CJK font:
+``pip install "gdbook[zh]"`` adds the ``mplfonts`` package, whose Noto Sans CJK SC is then
+registered on import and used as the fallback after DejaVu Sans, so Chinese text renders
+with no missing glyphs. Without it, ``set_language("zh")`` raises an error that says so.
+Output is deterministic: the same data give the same PNG bytes.
 """
 
 from __future__ import annotations
@@ -63,12 +64,24 @@ _COLORS = ["#d62728", "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e
 _language = "en"
 
 
-def _register_font() -> None:
-    path = resources.files("mplfonts") / "fonts" / "NotoSansCJKsc-Regular.otf"
-    font_manager.fontManager.addfont(str(path))
+_ZH_EXTRA_MISSING = (
+    "Chinese figure labels need the CJK font of gdbook's zh extra: "
+    'pip install "gdbook[zh]" (it adds the mplfonts package)'
+)
+
+
+def _register_font() -> bool:
+    """Set gdbook's figure style; True if the CJK font was found and registered."""
+    try:
+        path = resources.files("mplfonts") / "fonts" / "NotoSansCJKsc-Regular.otf"
+        font_manager.fontManager.addfont(str(path))
+    except (ImportError, FileNotFoundError):
+        found = False
+    else:
+        found = True
     mpl.rcParams.update(
         {
-            "font.family": ["DejaVu Sans", CJK_FONT],
+            "font.family": ["DejaVu Sans", CJK_FONT] if found else ["DejaVu Sans"],
             "axes.unicode_minus": True,
             "figure.dpi": 100,
             "savefig.dpi": 80,
@@ -79,9 +92,10 @@ def _register_font() -> None:
             "path.simplify": True,
         }
     )
+    return found
 
 
-_register_font()
+_HAS_CJK_FONT = _register_font()
 
 
 def set_language(language: str) -> None:
@@ -89,10 +103,14 @@ def set_language(language: str) -> None:
 
     Raises:
         ValueError: For any other language.
+        ModuleNotFoundError: For ``"zh"`` when the ``zh`` extra (the CJK font) is not
+            installed; the message says how to install it.
     """
     global _language
     if language not in _TEXT:
         raise ValueError(f"language must be 'en' or 'zh', got {language!r}")
+    if language == "zh" and not _HAS_CJK_FONT:
+        raise ModuleNotFoundError(_ZH_EXTRA_MISSING, name="mplfonts")
     _language = language
 
 

@@ -1,0 +1,253 @@
+"""Execute tutorials in fresh kernels, with a cache keyed on what execution depends on."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import logging
+import os
+import platform
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+FORMAT_VERSION = "4"  # bump when what is cached changes
+QUOTE = re.compile(r"\{\{\s*(.+?)\s*\}\}", re.S)
+QUOTES_MIME = "application/vnd.gdbook.quotes+json"
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+log = logging.getLogger("nbpages")
+
+Notebook = Any  # an nbformat.NotebookNode (a dict with attribute access)
+
+
+class NotebookError(RuntimeError):
+    """A cell of a tutorial, or a value its prose quotes, failed to run."""
+
+
+@dataclass(frozen=True)
+class Executed:
+    """What running a tutorial produced, independent of its prose.
+
+    Attributes:
+        key: The cache key (code cells, quoted expressions, gdbook's sources, environment).
+        outputs: The outputs of each code cell, in order (nbformat output dicts).
+        values: ``(number of code cells above, expression) -> str(value)`` for every
+            ``{{ expression }}`` of the Markdown cells.
+    """
+
+    key: str
+    outputs: list[list[dict[str, Any]]]
+    values: dict[tuple[int, str], str]
+
+
+def is_tutorial(path: Path) -> bool:
+    """True for a Markdown file whose front matter is a Jupytext header with a kernelspec."""
+    with path.open(encoding="utf-8") as fh:
+        head = fh.read(2000)
+    front = re.match(r"---\n(.*?)\n---\n", head, re.S)
+    return bool(front and "jupytext:" in front.group(1) and "kernelspec:" in front.group(1))
+
+
+def language_of(path: Path) -> str:
+    """``"zh"`` for ``name.zh.md``, else ``"en"`` (the suffix layout of the site)."""
+    return "zh" if path.name.endswith(".zh.md") else "en"
+
+
+_read: dict[Path, tuple[tuple[int, int], Notebook]] = {}
+
+
+def read(path: Path) -> Notebook:
+    """The tutorial as a notebook (Jupytext reads the Markdown form; unchanged files once)."""
+    import jupytext
+
+    stat = path.stat()
+    seen = (stat.st_mtime_ns, stat.st_size)
+    if path not in _read or _read[path][0] != seen:
+        _read[path] = (seen, jupytext.read(path))
+    return _read[path][1]
+
+
+def quotes(markdown: str) -> list[str]:
+    """The expressions quoted as ``{{ expression }}`` in a Markdown cell, in order."""
+    return QUOTE.findall(markdown)
+
+
+def _steps(nb: Notebook) -> list[tuple[str, Any]]:
+    """What execution runs: ``("code", source)`` and ``("quote", [expressions])`` in order."""
+    steps: list[tuple[str, Any]] = []
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            steps.append(("code", cell.source))
+        elif cell.cell_type == "markdown" and (exprs := quotes(cell.source)):
+            steps.append(("quote", exprs))
+    return steps
+
+
+def environment_key(root: Path = ROOT) -> bytes:
+    """A digest of what every tutorial's results depend on besides its own code."""
+    h = hashlib.sha256(FORMAT_VERSION.encode())
+    for name in ("numpy", "matplotlib", "mplfonts", "ipykernel"):
+        h.update(f"{name}={metadata.version(name)};".encode())
+    h.update(platform.python_version().encode())
+    for src in sorted((root / "gdbook").rglob("*.py")):
+        h.update(src.relative_to(root).as_posix().encode())
+        h.update(src.read_bytes())
+    return h.digest()
+
+
+def cache_key(nb: Notebook, environment: bytes) -> str:
+    """The key of a notebook's results: its code, its quoted expressions, the environment."""
+    steps = json.dumps(_steps(nb), ensure_ascii=False).encode()
+    return hashlib.sha256(environment + steps).hexdigest()[:20]
+
+
+def _quote_cell(exprs: list[str]) -> str:
+    """Code that evaluates the quoted expressions and shows them as one output."""
+    return (
+        f"# quoted in the prose: {', '.join(exprs)}\n"
+        "from IPython.display import display as __display\n"
+        f"__display({{{QUOTES_MIME!r}: [str(eval(__e)) for __e in {exprs!r}]}}, raw=True)\n"
+        "del __display"
+    )
+
+
+def _small_png(data: str) -> str:
+    """A base64 PNG redrawn with a 256-colour palette (about a third of the bytes)."""
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB")
+    img = img.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    img.save(out, format="PNG", optimize=True)
+    return base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def _run(nb: Notebook, path: Path, key: str, timeout: int) -> Executed:
+    """Run the code and the quoted expressions of ``nb`` in a fresh kernel."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    steps = _steps(nb)
+    runnable = nbformat.v4.new_notebook(metadata=nb.metadata)
+    for kind, content in steps:
+        source = content if kind == "code" else _quote_cell(content)
+        runnable.cells.append(nbformat.v4.new_code_cell(source))
+    # kernels inherit this: figures must reach the notebook even where MPLBACKEND=Agg is set
+    os.environ["MPLBACKEND"] = INLINE_BACKEND
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiet debugpy in kernels
+    client = NotebookClient(
+        runnable,
+        timeout=timeout,
+        kernel_name="python3",
+        allow_errors=False,
+        coalesce_streams=True,  # one output block per cell, however the kernel flushed
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no start-up chatter in the log
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    try:
+        client.execute()
+    except CellExecutionError as err:
+        raise NotebookError(f"a cell of {path.name} failed:\n{err}") from err
+    outputs: list[list[dict[str, Any]]] = []
+    values: dict[tuple[int, str], str] = {}
+    for (kind, content), cell in zip(steps, runnable.cells, strict=True):
+        if kind == "quote":
+            (shown,) = [o for o in cell.outputs if QUOTES_MIME in o.get("data", {})]
+            values.update(
+                ((len(outputs), e), v)
+                for e, v in zip(content, shown.data[QUOTES_MIME], strict=True)
+            )
+            continue
+        cell_outputs = [json.loads(json.dumps(o)) for o in cell.outputs]
+        for out in cell_outputs:  # shrink the figures once, here, rather than at every build
+            if "image/png" in out.get("data", {}):
+                out["data"]["image/png"] = _small_png(out["data"]["image/png"])
+        outputs.append(cell_outputs)
+    return Executed(key, outputs, values)
+
+
+def unexecuted(nb: Notebook) -> Executed:
+    """Results for a tutorial shown without running it: no outputs, quotes shown as code."""
+    outputs: list[list[dict[str, Any]]] = []
+    values: dict[tuple[int, str], str] = {}
+    for kind, content in _steps(nb):
+        if kind == "code":
+            outputs.append([])
+        else:
+            values.update(((len(outputs), e), f"`{e}`") for e in content)
+    return Executed("", outputs, values)
+
+
+def _load(cached: Path) -> Executed:
+    data = json.loads(cached.read_text(encoding="utf-8"))
+    values = {(k, e): v for k, e, v in data["values"]}
+    return Executed(data["key"], data["outputs"], values)
+
+
+def _save(done: Executed, cached: Path) -> None:
+    values = [[k, e, v] for (k, e), v in done.values.items()]
+    data = {"key": done.key, "outputs": done.outputs, "values": values}
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    cached.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def cache_name(path: Path, docs_dir: Path) -> str:
+    """The cache file stem of a tutorial: its path below ``docs_dir`` with ``__`` for ``/``."""
+    return path.relative_to(docs_dir).as_posix().replace("/", "__")
+
+
+def execute(
+    path: Path,
+    docs_dir: Path,
+    cache_dir: Path,
+    nb: Notebook | None = None,
+    environment: bytes | None = None,
+    timeout: int = 600,
+) -> Executed:
+    """The results of the tutorial at ``path``: from the cache, or run now in a fresh kernel.
+
+    Args:
+        path: The tutorial (a Jupytext Markdown file under ``docs_dir``).
+        docs_dir: The folder of the site's pages (names the cache entry).
+        cache_dir: Where executed results are kept, one file per page and language.
+        nb: The tutorial already read with [`read`][nbpages.execution.read], if at hand.
+        environment: [`environment_key`][nbpages.execution.environment_key], if at hand.
+        timeout: Seconds a cell may take.
+
+    Raises:
+        NotebookError: If a cell or a quoted expression fails.
+    """
+    nb = read(path) if nb is None else nb
+    key = cache_key(nb, environment_key() if environment is None else environment)
+    stem = cache_name(path, docs_dir)
+    cached = cache_dir / f"{stem}.{key}.json"
+    if cached.exists():
+        return _load(cached)
+    log.info("Executing %s", path.relative_to(docs_dir))
+    done = _run(nb, path, key, timeout)
+    for old in cache_dir.glob(f"{stem}.*.json"):  # older results of this page only
+        old.unlink()
+    _save(done, cached)
+    return done
+
+
+def execute_all(
+    paths: list[Path], docs_dir: Path, cache_dir: Path, workers: int = 2
+) -> dict[Path, tuple[Notebook, Executed]]:
+    """Read and execute several tutorials (``workers`` kernels at a time)."""
+    environment = environment_key()
+    notebooks = {path: read(path) for path in paths}
+
+    def one(path: Path) -> Executed:
+        return execute(path, docs_dir, cache_dir, notebooks[path], environment)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        done = list(pool.map(one, paths))
+    return {path: (notebooks[path], result) for path, result in zip(paths, done, strict=True)}

@@ -6,6 +6,7 @@ import functools
 import http.server
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -25,13 +26,28 @@ class Build:
     log: str
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+PORT = int(os.environ.get("GDBOOK_PORT") or _free_port())
+SITE_URL = f"http://127.0.0.1:{PORT}/"  # the address the test server will serve the site at
+REPO_URL = "https://code.example/owner/gdbook"  # only to check edit links; never fetched
+
+
 @pytest.fixture(scope="session")
 def build(tmp_path_factory) -> Build:
-    """``mkdocs build --strict`` into a fresh folder (GDBOOK_SITE=path reuses a finished build)."""
+    """``mkdocs build --strict`` into a fresh folder, configured as published at SITE_URL.
+
+    GDBOOK_SITE=path reuses a finished build (made with GDBOOK_PORT and the same settings).
+    """
     if os.environ.get("GDBOOK_SITE"):
         return Build(Path(os.environ["GDBOOK_SITE"]), 0, "")
     site = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GDBOOK_SITE_URL": SITE_URL,
+           "GDBOOK_REPO_URL": REPO_URL, "GDBOOK_EDIT_URI": "edit/main/docs/"}  # fmt: skip
     env.pop("GDBOOK_NOTEBOOKS", None)
     env.pop("GDBOOK_LANG", None)
     proc = subprocess.run(
@@ -49,9 +65,9 @@ def site(build: Build) -> Path:
 
 @pytest.fixture(scope="session")
 def server(site: Path):
-    """The built site served on 127.0.0.1 (a free port)."""
+    """The built site served on 127.0.0.1, at the address it was built for."""
     handler = functools.partial(QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", PORT), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"

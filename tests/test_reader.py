@@ -1,0 +1,128 @@
+"""What a reader does with the published site: the home page's steps, then every notebook.
+
+The site is built for the address the test server serves it at (conftest.SITE_URL). The
+home page's "Run the code yourself" commands run exactly as written, in a folder holding the
+files the page links to, with the ``python3`` on PATH; then every downloaded notebook's own
+install command runs in that environment and the notebook runs there, in a fresh kernel.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+sys.path.insert(0, str(Path(__file__).parent))
+from conftest import SITE_URL  # noqa: E402
+from test_site import TUTORIALS  # noqa: E402
+
+NOTEBOOK_PAGES = [f"tutorials/{t}/{t}" for t in TUTORIALS]
+NOTEBOOK_PAGES += ["comparison/comparison", "questions/questions"]
+INSTALLED: set[str] = set()
+
+
+def section_code(page_html: str, heading_id: str) -> tuple[str, list[str]]:
+    """The text and the first code block of the section under the heading ``heading_id``."""
+    start = page_html.index(f'id="{heading_id}"')
+    section = page_html[start : page_html.find("<h2", start + 1)]
+    code = re.search(r"<code>(.*?)</code>", section, re.S).group(1)
+    lines = html.unescape(re.sub(r"<[^>]+>", "", code)).strip().splitlines()
+    return section, lines
+
+
+def fetch(url: str, dest: Path) -> None:
+    with urllib.request.urlopen(url, timeout=30) as r:
+        dest.write_bytes(r.read())
+
+
+@pytest.fixture(scope="session")
+def reader(server, site, tmp_path_factory) -> Path:
+    """A reader's folder after the home page's install steps: returns the folder."""
+    home = tmp_path_factory.mktemp("reader")
+    page = (site / "index.html").read_text(encoding="utf-8")
+    section, lines = section_code(page, "run-the-code-yourself")
+    for link in re.findall(r'href="(downloads/[^"]+\.whl)"', section):
+        fetch(f"{server}/{link}", home / Path(link).name)
+    fetch(f"{server}/tutorials/adam/adam.ipynb", home / "adam.ipynb")
+    *setup, start = lines
+    assert start == "jupyter lab adam.ipynb"
+    env = {**os.environ, "BROWSER": "true", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    env.pop("VIRTUAL_ENV", None)
+    env.pop("MPLBACKEND", None)
+    proc = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", "\n".join(setup)],
+        cwd=home, env=env, capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return home
+
+
+def activated(home: Path, command: str) -> list[str]:
+    return ["bash", "-euo", "pipefail", "-c", f". gdbook-env/bin/activate\n{command}"]
+
+
+def test_the_home_page_steps_start_jupyterlab_on_the_notebook(reader):
+    env = {**os.environ, "BROWSER": "true", "JUPYTER_PLATFORM_DIRS": "1"}
+    cmd = "jupyter lab adam.ipynb --ServerApp.port=0 --ServerApp.token=reader"
+    # the page's last step, plus options that keep a test server private and quiet
+    proc = subprocess.Popen(
+        activated(reader, cmd), cwd=reader, env=env, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    seen = ""
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and "/lab/tree/adam.ipynb" not in seen:
+            line = proc.stderr.readline()
+            if not line and proc.poll() is not None:
+                break
+            seen += line
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=30)
+    assert "/lab/tree/adam.ipynb" in seen, seen[-3000:]
+
+
+@pytest.fixture(scope="session")
+def reader_kernel(reader) -> str:
+    """A Jupyter kernel running the reader's environment."""
+    subprocess.run(
+        activated(reader, "python -m ipykernel install --prefix gdbook-env --name gdbook-reader"),
+        cwd=reader, check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    os.environ["JUPYTER_PATH"] = str(reader / "gdbook-env" / "share" / "jupyter")
+    return "gdbook-reader"
+
+
+@pytest.mark.parametrize("lang", ["", "zh/"])
+@pytest.mark.parametrize("page", NOTEBOOK_PAGES, ids=lambda p: p.split("/")[-1])
+def test_downloaded_notebook_runs_as_written(site, reader, reader_kernel, tmp_path, lang, page):
+    nb = nbformat.read(site / lang / f"{page}.ipynb", as_version=4)
+    nbformat.validate(nb)
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    note = nb.cells[0]
+    assert note.cell_type == "markdown"
+    install = re.findall(r"^pip install .*$", note.source, re.M)[0]
+    assert install.startswith(f'pip install "gdbook[zh] @ {SITE_URL}downloads/gdbook-')
+    if install not in INSTALLED:  # the same command on every page: run it once
+        proc = subprocess.run(activated(reader, install), cwd=reader, capture_output=True,
+                              text=True, timeout=600)  # fmt: skip
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        INSTALLED.add(install)
+    expected = 'set_language("zh")' if lang else 'set_language("en")'
+    assert any(expected in c.source for c in nb.cells if c.cell_type == "code")
+    NotebookClient(nb, timeout=300, kernel_name=reader_kernel, allow_errors=False,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()  # fmt: skip
+    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert printed.strip()
+    if page == "tutorials/adam/adam":
+        assert ">59 f([ 0.00018407 -0.00054858]) = 0.00000" in printed

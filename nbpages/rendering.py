@@ -125,8 +125,9 @@ def page_markdown(
                     alt = cell.get("metadata", {}).get("alt", f"{TEXT[lang]['figure']} {k + 1}")
                     parts.append(f'![{alt}]({figure_names[k]}){{ .nb-figure loading="lazy" }}')
                     k += 1
-                elif "text/markdown" in data:
-                    parts.append(_text(data["text/markdown"]))
+                elif "text/markdown" in data:  # a table, say: Markdown, marked as output
+                    table = _text(data["text/markdown"])
+                    parts.append(f'<div class="nb-markdown" markdown>\n\n{table}\n\n</div>')
                 elif "text/plain" in data:
                     parts.append(_fence(_text(data["text/plain"]), "nb-output"))
     text = "\n\n".join(parts) + "\n"
@@ -173,7 +174,8 @@ def download_notebook(nb: Notebook, executed: Executed, note: str = "") -> str:
     import nbformat
 
     plain = nbformat.v4.new_notebook(metadata={k: v for k, v in nb.metadata.items()})
-    plain.metadata.pop("jupytext", None)
+    for private in ("jupytext", "english_sha256"):  # the site's bookkeeping, not the reader's
+        plain.metadata.pop(private, None)
     if note:
         plain.cells.append(nbformat.v4.new_markdown_cell(note))
     for cell, source, _ in _cells(nb, executed):

@@ -130,7 +130,7 @@ def test_outputs_become_markdown():
     assert "```python\nprint(1)\n```" in md
     assert "```text\n>0 f([1.]) = 1.00000\n```" in md
     assert "![A dot](adam-en-figure-1.png){ .nb-figure" in md
-    assert "| a |\n|---|\n| 1 |" in md
+    assert '<div class="nb-markdown" markdown>\n\n| a |\n|---|\n| 1 |\n\n</div>' in md
     assert '<div class="nb-output nb-stderr" markdown>' in md
     assert "<Figure>" not in md  # the image stands for itself
     assert "check()" not in md and "secret" not in md  # a hidden cell shows nothing

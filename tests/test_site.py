@@ -251,3 +251,68 @@ def test_the_site_serves_the_wheel_it_was_built_with(site, lang):
         meta = z.read(f"gdbook-{project['version']}.dist-info/METADATA").decode()
     assert "Requires-Dist: mplfonts" in meta and 'extra == "zh"' in meta
     assert "License-Expression: MIT" in meta
+
+
+OUTPUT_BLOCK = re.compile(
+    r'<div class="nb-output"[^>]*>\s*<div class="highlight"><pre>(.*?)</pre>', re.S
+)
+TABLE = re.compile(r'<div class="nb-markdown">(.*?)</div>', re.S)  # tables that cells made
+
+
+def printed_blocks(html: str) -> list[str]:
+    from html import unescape
+
+    return [unescape(re.sub(r"<[^>]+>", "", b)) for b in OUTPUT_BLOCK.findall(html)]
+
+
+def looks_like_a_text_table(block: str) -> bool:
+    """Three or more lines in a row with three or more columns set apart by runs of spaces."""
+    run = 0
+    for line in block.splitlines():
+        cols = re.split(r"\s{2,}", line.strip())
+        row = len(cols) >= 3 and not line.lstrip().startswith(">") and "[" not in line
+        run = run + 1 if row else 0
+        if run >= 3:
+            return True
+    return False
+
+
+def test_looks_like_a_text_table():
+    assert looks_like_a_text_table("lr    steps   f\n0.1   12      1e-3\n0.2   9       2e-4\n")
+    assert not looks_like_a_text_table(">0 f([ 0.1  0.2]) = 0.5\n>1 f([ 0.1  0.2]) = 0.5\n" * 2)
+    assert not looks_like_a_text_table("first step: 0.1\nlast step: 0.2\nsteps: 3\n")
+
+
+@pytest.mark.parametrize("lang", ["", "zh/"])
+@pytest.mark.parametrize("page", TUTORIALS + ["comparison", "questions"])
+def test_results_are_rendered_tables_not_printed_columns(site, lang, page):
+    html = site / lang / ("tutorials/" if page in TUTORIALS else "") / page / "index.html"
+    blocks = printed_blocks(html.read_text(encoding="utf-8"))
+    assert not [b for b in blocks if looks_like_a_text_table(b)]
+
+
+# Latin words allowed in Chinese output: names of optimizers, functions, variants, code.
+NAMES = {
+    "GradientDescent", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adadelta", "Adam",
+    "AdaMax", "Nadam", "AMSGrad", "AdamW", "SGD", "torch", "optax", "PyTorch", "Keras",
+    "TensorFlow", "NumPy", "SciPy", "BFGS", "gdbook", "sphere", "booth", "rosenbrock", "beale",
+    "himmelblau", "rastrigin", "saddle", "quadratic", "parabola", "Rosenbrock", "Beale",
+    "Booth", "Himmelblau", "Rastrigin", "Reddi", "Kingma", "Dozat", "Zeiler", "Hinton",
+    "Duchi", "Polyak", "Sutskever", "paper", "original", "nan", "inf", "lr", "eps", "rho",
+    "beta", "mu",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("page", TUTORIALS + ["comparison", "questions"])
+def test_chinese_output_has_no_english_words(site, page):
+    html = site / "zh" / ("tutorials/" if page in TUTORIALS else "") / page / "index.html"
+    text = html.read_text(encoding="utf-8")
+    shown = printed_blocks(text)
+    shown += [
+        re.sub(r"<[^>]+>", " ", t) for t in TABLE.findall(text.split('class="md-content"')[1])
+    ]
+    words = set()
+    for block in shown:
+        block = re.sub(r"\bf\(|\[[^\]]*\]|\b\d+(\.\d+)?e[-+]?\d+\b", " ", block)
+        words |= {w for w in re.findall(r"[A-Za-z_]{2,}", block) if w not in NAMES}
+    assert not words, sorted(words)

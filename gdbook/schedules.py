@@ -1,9 +1,11 @@
 r"""Learning-rate schedules: the rate $\eta_t$ of step $t = 1, 2, \ldots$.
 
-A schedule is a small frozen object; called with a step number it returns the rate::
+A schedule is a small frozen object; called with a step number it returns the rate:
 
-    s = schedules.warmup(schedules.cosine(0.01, t_max=900), warmup_steps=100, start_factor=0.1)
-    s(1), s(100), s(101), s(1000)  # 0.001, 0.00991, 0.01, 3.05e-08
+```python
+s = gd.schedules.warmup(gd.schedules.cosine(0.01, t_max=900), warmup_steps=100, start_factor=0.1)
+s(1), s(100), s(101), s(1000)  # 0.001, 0.00991, 0.01, 3.05e-08
+```
 
 Every optimizer takes a schedule wherever it takes ``lr`` (``gd.Adam(lr=s)``); its ``t``-th
 call of ``step`` uses the rate ``s(t)``. That is the rate torch uses in the ``t``-th
@@ -80,8 +82,8 @@ class step:
     $$\eta_t = \eta\, \gamma^{\lfloor (t - 1) / s \rfloor}$$
 
     torch multiplies the previous rate by $\gamma$ at each drop; the closed form used here
-    differs from that by at most a few units in the last place (measured: below 2e-15
-    relative over 3000 steps).
+    differs from that by a few units in the last place (measured over 150 random settings:
+    below 1e-15 relative in 200 steps, 3e-15 in 3000).
 
     Args:
         lr: Starting rate $\eta$, positive.
@@ -111,8 +113,8 @@ class exponential:
     $$\eta_t = \eta\, \gamma^{t - 1}$$
 
     torch multiplies the previous rate by $\gamma$ at every step, so its rate drifts from
-    the closed form used here by rounding: measured below 2e-15 relative over the first
-    200 steps and 6e-15 over 3000.
+    the closed form used here by rounding (measured over 150 random settings: below 2e-15
+    relative in 200 steps, 8e-15 in 3000).
 
     Args:
         lr: Starting rate $\eta$, positive.
@@ -146,9 +148,10 @@ class cosine:
     $T_{\max}$ steps, or set ``lr_min > 0``.
 
     torch computes each rate from the previous one by a ratio of cosines. Up to
-    $t = T_{\max}$ that agrees with the closed form used here within 1e-14 relative
-    (measured, 300 random settings); past $T_{\max}$, where $1 + \cos$ is nearly 0 and
-    cancels, torch's rate drifts from the closed form by up to about 1e-12 of ``lr``.
+    $t = T_{\max}$ that agrees with the closed form used here within 6e-15 relative
+    (measured over 450 random settings); past $T_{\max}$, where its ratio divides by
+    $1 + \cos \approx 0$, torch's rate drifts from the closed form by up to about 2e-12
+    of ``lr``. The closed form is the accurate one.
 
     Args:
         lr: Starting (largest) rate $\eta$, positive.
@@ -193,7 +196,7 @@ class warmup:
     milestones=[w])`` where ``main`` is the scheduler of $s$. The warm-up rises from
     $f \eta$ towards $\eta$; step $w + 1$ is the first step of $s$, at the full rate.
     torch's ``LinearLR`` also works from the previous rate; measured against the closed
-    form, within 1e-15 relative.
+    form over 150 random settings, within 3e-15 relative.
 
     Args:
         schedule: The schedule $s$ after the warm-up, or a constant rate (a positive

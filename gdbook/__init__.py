@@ -8,6 +8,8 @@ The package behind the gdbook tutorials::
     run = gd.minimize(gd.functions.sphere, x0, gd.Adam(lr=0.02, beta1=0.8), n_iter=60)
     print(run.points[-1], run.values[-1])
 
+Learning-rate schedules live in [`schedules`][gdbook.schedules]; every optimizer takes one as
+its ``lr``: ``gd.Adam(lr=gd.schedules.cosine(0.02, t_max=60))``.
 Plotting lives in [`plot`][gdbook.plot] (imported on first use, so the optimizers need only NumPy).
 """
 
@@ -16,12 +18,13 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from . import functions
+from . import functions, schedules
 from .optimizers import (
     Adadelta,
     AdaGrad,
     Adam,
     AdaMax,
+    AdamW,
     AMSGrad,
     GradientDescent,
     Momentum,
@@ -38,6 +41,7 @@ __all__ = [
     "AdaGrad",
     "Adadelta",
     "Adam",
+    "AdamW",
     "AdaMax",
     "AMSGrad",
     "DivergenceWarning",
@@ -54,6 +58,7 @@ __all__ = [
     "numerical_gradient",
     "plot",
     "random_start",
+    "schedules",
 ]
 
 

@@ -10,6 +10,12 @@ Every optimizer is a small frozen dataclass of hyperparameters with two methods:
 every iterate and a reader can inspect any state. Hyperparameters and inputs are checked,
 and a bad value raises a ``ValueError`` or ``TypeError`` that names it.
 
+``lr`` is a number or a schedule (see [`schedules`][gdbook.schedules]): a function of the
+step number ``t = state.t + 1`` that gives the rate $\eta_t$ of that step. Every rule below
+uses $\eta_t$ wherever it has $\eta$. ``weight_decay`` $\lambda$, where torch has it, adds
+the L2 penalty's gradient to the gradient, $g_t \leftarrow g_t + \lambda x_{t-1}$, before
+the update; [`AdamW`][gdbook.AdamW] decouples it from the gradient instead.
+
 With its default variant each class computes the same updates as the matching
 ``torch.optim`` optimizer; the tests check this against trajectories recorded from torch.
 """
@@ -19,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -37,6 +44,7 @@ __all__ = [
     "RMSProp",
     "Adadelta",
     "Adam",
+    "AdamW",
     "AdaMax",
     "Nadam",
     "AMSGrad",
@@ -44,6 +52,8 @@ __all__ = [
 ]
 
 Array = NDArray[np.floating]
+LearningRate = float | Callable[[int], float]
+"""A learning rate: a positive number, or a schedule ``t -> rate`` for ``t = 1, 2, ...``."""
 
 
 BLOCK = 1 << 16
@@ -135,6 +145,19 @@ def _decay(owner: str, name: str, value: Any) -> None:
         raise ValueError(f"{owner}: {name} must be in [0, 1), got {value!r}")
 
 
+def _learning_rate(owner: str, name: str, value: Any) -> None:
+    if isinstance(value, type):  # gd.Adam(lr=schedules.cosine): the class, not a schedule
+        raise TypeError(
+            f"{owner}: {name} must be a number or a schedule, got the class {value.__name__}; "
+            f"make a schedule first, e.g. {value.__name__}(...)"
+        )
+    if callable(value) and not isinstance(value, Real):  # a schedule: checked at each step
+        return
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{owner}: {name} must be a real number or a schedule, got {value!r}")
+    _positive(owner, name, value)
+
+
 def _nonnegative_or_inf(owner: str, name: str, value: Any) -> None:
     v = _check_real(owner, name, value)
     if v < 0.0:
@@ -142,8 +165,9 @@ def _nonnegative_or_inf(owner: str, name: str, value: Any) -> None:
 
 
 _CHECKS = {
-    "lr": _positive,
+    "lr": _learning_rate,
     "eps": _nonnegative,
+    "weight_decay": _nonnegative,
     "momentum": _decay,
     "rho": _decay,
     "beta1": _decay,
@@ -171,6 +195,11 @@ def _ema_of_squares(average: Array, g: Array, decay: float) -> Array:
     out *= 1.0 - decay
     out += average
     return out
+
+
+def _l2(g: Array, x: Array, weight_decay: float) -> Array:
+    """``g + weight_decay * x``, the gradient with torch's L2 penalty (``g`` itself for 0)."""
+    return g + weight_decay * x if weight_decay else g
 
 
 def _descend(x: Array, scale: float, direction: Array) -> Array:
@@ -217,6 +246,35 @@ class Optimizer:
             The optimizer's state: a named tuple with ``t`` and zero-filled arrays.
         """
         return self.init_state(as_point(x))
+
+    def lr_at(self, t: int) -> float:
+        r"""The learning rate $\eta_t$ of step ``t``, the ``t``-th call of ``step`` (from 1).
+
+        Args:
+            t: The step number: ``state.t + 1`` for the step that ``state`` is given to.
+
+        Returns:
+            ``lr`` itself, or ``lr(t)`` when ``lr`` is a schedule.
+
+        Raises:
+            TypeError: If the schedule returns something other than a real number.
+            ValueError: If the schedule's rate is not positive and finite.
+        """
+        lr = self.lr  # type: ignore[attr-defined]  # every subclass has the field
+        if not callable(lr):
+            return float(lr)
+        rate = lr(t)
+        owner = type(self).__name__
+        if isinstance(rate, bool) or not isinstance(rate, Real):
+            raise TypeError(
+                f"{owner}: the schedule {lr!r} returned {rate!r} at t = {t}, not a real number"
+            )
+        if not (0.0 < rate < math.inf):
+            raise ValueError(
+                f"{owner}: the schedule {lr!r} gave the learning rate {rate!r} at t = {t}; "
+                "a rate must be positive and finite"
+            )
+        return float(rate)
 
     def step(self, x: ArrayLike, g: ArrayLike, state: Any) -> tuple[Array, Any]:
         """One update: return the new point and the new state.
@@ -294,22 +352,29 @@ class GDState(NamedTuple):
 class GradientDescent(Optimizer):
     r"""Plain gradient descent (Cauchy, 1847); ``torch.optim.SGD`` without momentum.
 
-    $$x_t = x_{t-1} - \eta\, g_t$$
+    $$x_t = x_{t-1} - \eta_t\, g_t$$
+
+    Here the L2 penalty is the same as decoupled weight decay (Loshchilov & Hutter, 2019):
+    $x_{t-1} - \eta_t (g_t + \lambda x_{t-1}) = (1 - \eta_t \lambda)\, x_{t-1} - \eta_t g_t$.
 
     Args:
-        lr: Learning rate (step size) $\eta$, default 0.001 as in torch.
+        lr: Learning rate (step size) $\eta$, default 0.001 as in torch, or a schedule.
+        weight_decay: L2 penalty $\lambda \ge 0$ added to the gradient, default 0.
     """
 
     State: ClassVar[type] = GDState
-    lr: float = 1e-3
+    lr: LearningRate = 1e-3
+    weight_decay: float = 0.0
 
     def init_state(self, x: Array) -> GDState:
         """State with ``t = 0``."""
         return GDState(t=0)
 
     def update(self, x: Array, g: Array, state: GDState) -> tuple[Array, GDState]:
-        r"""$x \leftarrow x - \eta g$."""
-        return x - self.lr * g, GDState(t=state.t + 1)
+        r"""$x \leftarrow x - \eta_t g$."""
+        t = state.t + 1
+        g = _l2(g, x, self.weight_decay)
+        return x - self.lr_at(t) * g, GDState(t=t)
 
 
 class MomentumState(NamedTuple):
@@ -324,35 +389,41 @@ class MomentumState(NamedTuple):
 class Momentum(Optimizer):
     r"""Gradient descent with (heavy-ball) momentum (Polyak, 1964); torch ``SGD(momentum=...)``.
 
-    $$v_t = \mu\, v_{t-1} + g_t, \qquad x_t = x_{t-1} - \eta\, v_t, \qquad v_0 = 0.$$
+    $$v_t = \mu\, v_{t-1} + g_t, \qquad x_t = x_{t-1} - \eta_t\, v_t, \qquad v_0 = 0.$$
 
     For a constant learning rate this is the same as the "change" form of the original
     tutorials, $c_t = \eta g_t + \mu c_{t-1}$, $x_t = x_{t-1} - c_t$ (with $c = \eta v$).
+    With a schedule the two differ: the change form scales each gradient by the rate of
+    its own step, torch's form (this one) scales the whole velocity by the current rate.
 
     Args:
-        lr: Learning rate $\eta$, default 0.001 as in torch.
+        lr: Learning rate $\eta$, default 0.001 as in torch, or a schedule.
         momentum: Decay $\mu \in [0, 1)$ of the velocity, default 0.9.
+        weight_decay: L2 penalty $\lambda \ge 0$ added to the gradient, default 0.
     """
 
     State: ClassVar[type] = MomentumState
-    lr: float = 1e-3
+    lr: LearningRate = 1e-3
     momentum: float = 0.9
+    weight_decay: float = 0.0
 
     def init_state(self, x: Array) -> MomentumState:
         """Zero velocity."""
         return MomentumState(t=0, v=np.zeros_like(x))
 
     def update(self, x: Array, g: Array, state: MomentumState) -> tuple[Array, MomentumState]:
-        r"""$v \leftarrow \mu v + g$, then $x \leftarrow x - \eta v$."""
+        r"""$v \leftarrow \mu v + g$, then $x \leftarrow x - \eta_t v$."""
+        t = state.t + 1
+        g = _l2(g, x, self.weight_decay)
         v = self.momentum * state.v + g
-        return x - self.lr * v, MomentumState(t=state.t + 1, v=v)
+        return x - self.lr_at(t) * v, MomentumState(t=t, v=v)
 
 
 @dataclass(frozen=True)
 class Nesterov(Momentum):
     r"""Nesterov momentum, look-ahead-variables form: torch ``SGD(nesterov=True)``, optax.
 
-    $$v_t = \mu\, v_{t-1} + g_t, \qquad x_t = x_{t-1} - \eta\,(g_t + \mu\, v_t).$$
+    $$v_t = \mu\, v_{t-1} + g_t, \qquad x_t = x_{t-1} - \eta_t\,(g_t + \mu\, v_t).$$
 
     For a constant learning rate this equals Sutskever et al.'s (2013) form
     $u_t = \mu u_{t-1} - \eta \nabla f(x_{t-1} + \mu u_{t-1})$, $x_t = x_{t-1} + u_t$, with
@@ -360,14 +431,17 @@ class Nesterov(Momentum):
     [`Momentum`][gdbook.Momentum]; only the update differs.
 
     Args:
-        lr: Learning rate $\eta$, default 0.001 as in torch.
+        lr: Learning rate $\eta$, default 0.001 as in torch, or a schedule.
         momentum: Decay $\mu \in [0, 1)$ of the velocity, default 0.9.
+        weight_decay: L2 penalty $\lambda \ge 0$ added to the gradient, default 0.
     """
 
     def update(self, x: Array, g: Array, state: MomentumState) -> tuple[Array, MomentumState]:
-        r"""$v \leftarrow \mu v + g$, then $x \leftarrow x - \eta (g + \mu v)$."""
+        r"""$v \leftarrow \mu v + g$, then $x \leftarrow x - \eta_t (g + \mu v)$."""
+        t = state.t + 1
+        g = _l2(g, x, self.weight_decay)
         v = self.momentum * state.v + g
-        return x - self.lr * (g + self.momentum * v), MomentumState(t=state.t + 1, v=v)
+        return x - self.lr_at(t) * (g + self.momentum * v), MomentumState(t=t, v=v)
 
 
 class AdaGradState(NamedTuple):
@@ -382,19 +456,22 @@ class AdaGradState(NamedTuple):
 class AdaGrad(Optimizer):
     r"""AdaGrad (Duchi, Hazan & Singer, 2011); ``torch.optim.Adagrad``.
 
-    $$s_t = s_{t-1} + g_t^2, \qquad x_t = x_{t-1} - \eta\,\frac{g_t}{\sqrt{s_t} + \epsilon}.$$
+    $$s_t = s_{t-1} + g_t^2, \qquad x_t = x_{t-1} - \eta_t\,\frac{g_t}{\sqrt{s_t} + \epsilon}.$$
 
     Args:
-        lr: Learning rate $\eta$, default 0.01 as in torch.
+        lr: Learning rate $\eta$, default 0.01 as in torch, or a schedule (torch's
+            ``lr_decay`` is ``lambda t: lr / (1 + (t - 1) * lr_decay)``).
         eps: $\epsilon$, default 1e-10 as in torch.
         initial_accumulator: Starting value of $s$ (torch 0, optax 0.1).
+        weight_decay: L2 penalty $\lambda \ge 0$ added to the gradient, default 0.
         eps_inside_sqrt: Use $\sqrt{s_t + \epsilon}$ instead (optax, Ruder's overview).
     """
 
     State: ClassVar[type] = AdaGradState
-    lr: float = 1e-2
+    lr: LearningRate = 1e-2
     eps: float = 1e-10
     initial_accumulator: float = 0.0
+    weight_decay: float = 0.0
     eps_inside_sqrt: bool = False
 
     def init_state(self, x: Array) -> AdaGradState:
@@ -402,13 +479,15 @@ class AdaGrad(Optimizer):
         return AdaGradState(t=0, s=np.full_like(x, self.initial_accumulator))
 
     def update(self, x: Array, g: Array, state: AdaGradState) -> tuple[Array, AdaGradState]:
-        r"""$s \leftarrow s + g^2$, then $x \leftarrow x - \eta g / (\sqrt{s} + \epsilon)$."""
+        r"""$s \leftarrow s + g^2$, then $x \leftarrow x - \eta_t g / (\sqrt{s} + \epsilon)$."""
+        t = state.t + 1
+        g = _l2(g, x, self.weight_decay)
         s = state.s + g * g
         if self.eps_inside_sqrt:
             denom = np.sqrt(s + self.eps)
         else:
             denom = np.sqrt(s) + self.eps
-        return _descend(x, self.lr, g / denom), AdaGradState(t=state.t + 1, s=s)
+        return _descend(x, self.lr_at(t), g / denom), AdaGradState(t=t, s=s)
 
 
 class RMSPropState(NamedTuple):
@@ -424,19 +503,21 @@ class RMSProp(Optimizer):
     r"""RMSProp (Hinton, lecture 6e, 2012); ``torch.optim.RMSprop`` with ``alpha=rho``.
 
     $$s_t = \rho\, s_{t-1} + (1 - \rho)\, g_t^2, \qquad
-    x_t = x_{t-1} - \eta\,\frac{g_t}{\sqrt{s_t} + \epsilon}.$$
+    x_t = x_{t-1} - \eta_t\,\frac{g_t}{\sqrt{s_t} + \epsilon}.$$
 
     Args:
-        lr: Learning rate $\eta$, default 0.01 as in torch.
+        lr: Learning rate $\eta$, default 0.01 as in torch, or a schedule.
         rho: Decay $\rho$ of the average, default 0.99 (torch's ``alpha``).
         eps: $\epsilon$, default 1e-8.
+        weight_decay: L2 penalty $\lambda \ge 0$ added to the gradient, default 0.
         eps_inside_sqrt: Use $\sqrt{s_t + \epsilon}$ instead (optax's and TensorFlow's default).
     """
 
     State: ClassVar[type] = RMSPropState
-    lr: float = 1e-2
+    lr: LearningRate = 1e-2
     rho: float = 0.99
     eps: float = 1e-8
+    weight_decay: float = 0.0
     eps_inside_sqrt: bool = False
 
     def init_state(self, x: Array) -> RMSPropState:
@@ -444,13 +525,15 @@ class RMSProp(Optimizer):
         return RMSPropState(t=0, s=np.zeros_like(x))
 
     def update(self, x: Array, g: Array, state: RMSPropState) -> tuple[Array, RMSPropState]:
-        r"""$s \leftarrow \rho s + (1-\rho) g^2$; $x \leftarrow x - \eta g/(\sqrt s+\epsilon)$."""
+        r"""$s \leftarrow \rho s + (1-\rho) g^2$; $x \leftarrow x - \eta_t g/(\sqrt s+\epsilon)$."""
+        t = state.t + 1
+        g = _l2(g, x, self.weight_decay)
         s = _ema_of_squares(state.s, g, self.rho)
         if self.eps_inside_sqrt:
             denom = np.sqrt(s + self.eps)
         else:
             denom = np.sqrt(s) + self.eps
-        return _descend(x, self.lr, g / denom), RMSPropState(t=state.t + 1, s=s)
+        return _descend(x, self.lr_at(t), g / denom), RMSPropState(t=t, s=s)
 
 
 class AdadeltaState(NamedTuple):
@@ -471,22 +554,25 @@ class Adadelta(Optimizer):
     E[g^2]_t &= \rho\, E[g^2]_{t-1} + (1-\rho)\, g_t^2 \\
     \Delta x_t &= \frac{\sqrt{E[\Delta x^2]_{t-1} + \epsilon}}{\sqrt{E[g^2]_t + \epsilon}}\, g_t \\
     E[\Delta x^2]_t &= \rho\, E[\Delta x^2]_{t-1} + (1-\rho)\, \Delta x_t^2 \\
-    x_t &= x_{t-1} - \eta\, \Delta x_t
+    x_t &= x_{t-1} - \eta_t\, \Delta x_t
     \end{aligned}$$
 
     The paper has no learning rate ($\eta = 1$, torch's default). The first step is about
     $\sqrt{\epsilon / (1 - \rho)}$ in size whatever the gradient.
 
     Args:
-        lr: Scale $\eta$ of the step, default 1.0.
+        lr: Scale $\eta$ of the step, default 1.0, or a schedule (it scales $\Delta x_t$
+            only: $E[\Delta x^2]$ accumulates the unscaled step, as in torch).
         rho: Decay $\rho$ of both averages, default 0.9 as in torch (the paper used 0.95).
         eps: $\epsilon$, default 1e-6.
+        weight_decay: L2 penalty $\lambda \ge 0$ added to the gradient, default 0.
     """
 
     State: ClassVar[type] = AdadeltaState
-    lr: float = 1.0
+    lr: LearningRate = 1.0
     rho: float = 0.9
     eps: float = 1e-6
+    weight_decay: float = 0.0
 
     def init_state(self, x: Array) -> AdadeltaState:
         """Zero averages."""
@@ -494,10 +580,12 @@ class Adadelta(Optimizer):
 
     def update(self, x: Array, g: Array, state: AdadeltaState) -> tuple[Array, AdadeltaState]:
         r"""The four lines of the equation above, in order."""
+        t = state.t + 1
+        g = _l2(g, x, self.weight_decay)
         eg2 = _ema_of_squares(state.eg2, g, self.rho)
         dx = np.sqrt(state.edx2 + self.eps) / np.sqrt(eg2 + self.eps) * g
         edx2 = _ema_of_squares(state.edx2, dx, self.rho)
-        return _descend(x, self.lr, dx), AdadeltaState(t=state.t + 1, eg2=eg2, edx2=edx2)
+        return _descend(x, self.lr_at(t), dx), AdadeltaState(t=t, eg2=eg2, edx2=edx2)
 
 
 class AdamState(NamedTuple):
@@ -519,30 +607,37 @@ class Adam(Optimizer):
     \hat m_t &= m_t / (1 - \beta_1^t), \\
     v_t &= \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2, &
     \hat v_t &= v_t / (1 - \beta_2^t), \\
-    x_t &= x_{t-1} - \eta\, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}.
+    x_t &= x_{t-1} - \eta_t\, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}.
     \end{aligned}$$
 
     The first step has size $\eta$ in every coordinate whose gradient is not tiny.
+    ``weight_decay`` is torch's: an L2 penalty in $g_t$, which the division by
+    $\sqrt{\hat v_t}$ then rescales; [`AdamW`][gdbook.AdamW] decouples it.
 
     Args:
-        lr: Learning rate $\eta$ (the paper's $\alpha$), default 0.001.
+        lr: Learning rate $\eta$ (the paper's $\alpha$), default 0.001, or a schedule.
         beta1: Decay $\beta_1$ of the first moment, default 0.9.
         beta2: Decay $\beta_2$ of the second moment, default 0.999.
         eps: $\epsilon$, added outside the square root, default 1e-8.
+        weight_decay: L2 penalty $\lambda \ge 0$ added to the gradient, default 0.
     """
 
     State: ClassVar[type] = AdamState
-    lr: float = 1e-3
+    lr: LearningRate = 1e-3
     beta1: float = 0.9
     beta2: float = 0.999
     eps: float = 1e-8
+    weight_decay: float = 0.0
 
     def init_state(self, x: Array) -> AdamState:
         """Zero moments."""
         return AdamState(t=0, m=np.zeros_like(x), v=np.zeros_like(x))
 
     def update(self, x: Array, g: Array, state: AdamState) -> tuple[Array, AdamState]:
-        r"""Moments, bias correction, then $x - \eta \hat m / (\sqrt{\hat v} + \epsilon)$."""
+        r"""L2, moments, bias correction, then $x - \eta_t \hat m / (\sqrt{\hat v} + \epsilon)$."""
+        return self._adam_step(x, _l2(g, x, self.weight_decay), state)
+
+    def _adam_step(self, x: Array, g: Array, state: AdamState) -> tuple[Array, AdamState]:
         t = state.t + 1
         m = _ema(state.m, g, self.beta1)  # m = beta1 m + (1 - beta1) g
         v = _ema_of_squares(state.v, g, self.beta2)  # v = beta2 v + (1 - beta2) g^2
@@ -552,11 +647,40 @@ class Adam(Optimizer):
         # which needs fewer passes over the arrays. (The paper's "efficient" form drops the c
         # next to eps, and so is not the same update.)
         c = math.sqrt(1.0 - self.beta2**t)
-        lr_t = self.lr * c / (1.0 - self.beta1**t)
+        lr_t = self.lr_at(t) * c / (1.0 - self.beta1**t)
         denom = np.sqrt(v)
         denom += self.eps * c
         step = np.divide(m, denom, out=denom)
         return _descend(x, lr_t, step), AdamState(t=t, m=m, v=v)
+
+
+@dataclass(frozen=True)
+class AdamW(Adam):
+    r"""AdamW, Adam with decoupled weight decay (Loshchilov & Hutter, 2019); ``torch.optim.AdamW``.
+
+    $$x_{t-1} \leftarrow (1 - \eta_t \lambda)\, x_{t-1}, \quad \text{then the Adam step}
+    \quad x_t = x_{t-1} - \eta_t\, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}$$
+
+    with $\hat m_t, \hat v_t$ from the plain gradient $g_t$ (see [`Adam`][gdbook.Adam]).
+    The decay shrinks every coordinate by the same factor, whatever its gradient history,
+    where Adam's L2 penalty is divided by $\sqrt{\hat v_t}$ like the gradient. As in torch,
+    the decay comes first and uses the rate $\eta_t$ of the step (scheduled, if ``lr`` is a
+    schedule). With ``weight_decay=0`` this is [`Adam`][gdbook.Adam], bit for bit.
+
+    Args:
+        lr: Learning rate $\eta$, default 0.001, or a schedule.
+        beta1: Decay $\beta_1$ of the first moment, default 0.9.
+        beta2: Decay $\beta_2$ of the second moment, default 0.999.
+        eps: $\epsilon$, added outside the square root, default 1e-8.
+        weight_decay: Decoupled decay $\lambda \ge 0$, default 0.01 as in torch.
+    """
+
+    weight_decay: float = 1e-2
+
+    def update(self, x: Array, g: Array, state: AdamState) -> tuple[Array, AdamState]:
+        r"""$x \leftarrow (1 - \eta_t \lambda) x$, then the Adam step with the plain gradient."""
+        x = x * (1.0 - self.lr_at(state.t + 1) * self.weight_decay)
+        return self._adam_step(x, g, state)
 
 
 class AdaMaxState(NamedTuple):
@@ -575,23 +699,25 @@ class AdaMax(Optimizer):
 
     $$m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t, \qquad
     u_t = \max(\beta_2\, u_{t-1},\ |g_t| + \epsilon), \qquad
-    x_t = x_{t-1} - \frac{\eta}{1 - \beta_1^t}\, \frac{m_t}{u_t}.$$
+    x_t = x_{t-1} - \frac{\eta_t}{1 - \beta_1^t}\, \frac{m_t}{u_t}.$$
 
     Args:
-        lr: Learning rate $\eta$, default 0.002.
+        lr: Learning rate $\eta$, default 0.002, or a schedule.
         beta1: Decay $\beta_1$ of the first moment, default 0.9.
         beta2: Decay $\beta_2$ of the infinity norm, default 0.999.
         eps: $\epsilon$, inside the max as in torch and optax, default 1e-8.
+        weight_decay: L2 penalty $\lambda \ge 0$ added to the gradient, default 0.
         variant: ``"torch"`` (default) or ``"paper"``: $u_t = \max(\beta_2 u_{t-1}, |g_t|)$
             with no $\epsilon$ (a coordinate whose gradient has always been 0 stays put).
     """
 
     State: ClassVar[type] = AdaMaxState
     variants: ClassVar[tuple[str, ...]] = ("torch", "paper")
-    lr: float = 2e-3
+    lr: LearningRate = 2e-3
     beta1: float = 0.9
     beta2: float = 0.999
     eps: float = 1e-8
+    weight_decay: float = 0.0
     variant: str = "torch"
 
     def init_state(self, x: Array) -> AdaMaxState:
@@ -601,6 +727,7 @@ class AdaMax(Optimizer):
     def update(self, x: Array, g: Array, state: AdaMaxState) -> tuple[Array, AdaMaxState]:
         r"""$m$, then $u = \max(\beta_2 u, |g| + \epsilon)$, then the bias-corrected step."""
         t = state.t + 1
+        g = _l2(g, x, self.weight_decay)
         m = _ema(state.m, g, self.beta1)
         if self.variant == "paper":
             u = np.maximum(self.beta2 * state.u, np.abs(g))
@@ -608,7 +735,7 @@ class AdaMax(Optimizer):
         else:
             u = np.maximum(self.beta2 * state.u, np.abs(g) + self.eps)
             step = m / u
-        lr_t = self.lr / (1.0 - self.beta1**t)
+        lr_t = self.lr_at(t) / (1.0 - self.beta1**t)
         return _descend(x, lr_t, step), AdaMaxState(t=t, m=m, u=u)
 
 
@@ -633,7 +760,7 @@ class Nadam(Optimizer):
     $$\begin{aligned}
     m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t, \qquad
     v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2, \\
-    x_t &= x_{t-1} - \eta \left(
+    x_t &= x_{t-1} - \eta_t \left(
         \frac{1-\mu_t}{1-\prod_{i\le t}\mu_i}\, g_t
         + \frac{\mu_{t+1}}{1-\prod_{i\le t+1}\mu_i}\, m_t \right)
         \Big/ \left(\sqrt{v_t / (1-\beta_2^t)} + \epsilon\right).
@@ -643,19 +770,22 @@ class Nadam(Optimizer):
     the schedule is constant ($\mu_t = \beta_1$) and the update is optax's ``nadam``.
 
     Args:
-        lr: Learning rate $\eta$, default 0.002.
+        lr: Learning rate $\eta$, default 0.002, or a schedule.
         beta1: Decay $\beta_1$ of the first moment, default 0.9.
         beta2: Decay $\beta_2$ of the second moment, default 0.999.
         eps: $\epsilon$, outside the square root, default 1e-8.
-        momentum_decay: $\psi$ of the schedule, default 0.004.
+        momentum_decay: $\psi$ of the momentum schedule, default 0.004.
+        weight_decay: L2 penalty $\lambda \ge 0$ added to the gradient, default 0 (torch's
+            ``decoupled_weight_decay=True`` is not offered).
     """
 
     State: ClassVar[type] = NadamState
-    lr: float = 2e-3
+    lr: LearningRate = 2e-3
     beta1: float = 0.9
     beta2: float = 0.999
     eps: float = 1e-8
     momentum_decay: float = 4e-3
+    weight_decay: float = 0.0
 
     def init_state(self, x: Array) -> NadamState:
         """Zero moments and an empty product."""
@@ -671,12 +801,13 @@ class Nadam(Optimizer):
         t = state.t + 1
         mu, mu_next = self.mu(t), self.mu(t + 1)
         mu_product = state.mu_product * mu
+        g = _l2(g, x, self.weight_decay)
         m = _ema(state.m, g, self.beta1)
         v = _ema_of_squares(state.v, g, self.beta2)
         denom = np.sqrt(v / (1.0 - self.beta2**t)) + self.eps
         direction = (1.0 - mu) / (1.0 - mu_product) * g + mu_next / (1.0 - mu_product * mu_next) * m
         new = NadamState(t=t, m=m, v=v, mu_product=mu_product)
-        return _descend(x, self.lr, direction / denom), new
+        return _descend(x, self.lr_at(t), direction / denom), new
 
 
 class AMSGradState(NamedTuple):
@@ -701,7 +832,7 @@ class AMSGrad(Optimizer):
     m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t, \qquad
     v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2, \\
     \hat v^{\max}_t &= \max(\hat v^{\max}_{t-1}, v_t), \qquad
-    x_t = x_{t-1} - \frac{\eta}{1-\beta_1^t}\,
+    x_t = x_{t-1} - \frac{\eta_t}{1-\beta_1^t}\,
         \frac{m_t}{\sqrt{\hat v^{\max}_t / (1-\beta_2^t)} + \epsilon}.
     \end{aligned}$$
 
@@ -710,25 +841,27 @@ class AMSGrad(Optimizer):
     * ``"torch"``: the maximum of the raw $v_t$, then bias correction (above).
     * ``"optax"``: bias-correct $v_t$ first, then take the maximum; $m_t$ bias-corrected.
     * ``"paper"``: Algorithm 2 with a constant $\beta_1$ and step size: no bias correction,
-      $x_t = x_{t-1} - \eta\, m_t / (\sqrt{\hat v^{\max}_t} + \epsilon)$ (set ``eps=0`` for
-      the paper's exact form).
+      $x_t = x_{t-1} - \eta_t\, m_t / (\sqrt{\hat v^{\max}_t} + \epsilon)$ (set ``eps=0`` for
+      the paper's exact form; its theory uses ``lr=lambda t: lr0 / math.sqrt(t)``).
     * ``"original"``: the original tutorial's code: $\beta_{1,t} = \beta_1^t$ in the first
       moment, no bias correction, $\epsilon$ outside the square root.
 
     Args:
-        lr: Learning rate $\eta$, default 0.001.
+        lr: Learning rate $\eta$, default 0.001, or a schedule.
         beta1: Decay $\beta_1$ of the first moment, default 0.9.
         beta2: Decay $\beta_2$ of the second moment, default 0.999.
         eps: $\epsilon$, outside the square root, default 1e-8.
+        weight_decay: L2 penalty $\lambda \ge 0$ added to the gradient, default 0.
         variant: ``"torch"`` (default), ``"optax"``, ``"paper"`` or ``"original"``.
     """
 
     State: ClassVar[type] = AMSGradState
     variants: ClassVar[tuple[str, ...]] = ("torch", "optax", "paper", "original")
-    lr: float = 1e-3
+    lr: LearningRate = 1e-3
     beta1: float = 0.9
     beta2: float = 0.999
     eps: float = 1e-8
+    weight_decay: float = 0.0
     variant: str = "torch"
 
     def init_state(self, x: Array) -> AMSGradState:
@@ -739,19 +872,21 @@ class AMSGrad(Optimizer):
     def update(self, x: Array, g: Array, state: AMSGradState) -> tuple[Array, AMSGradState]:
         r"""Moments, the running maximum, then the step of the chosen variant."""
         t = state.t + 1
+        lr = self.lr_at(t)
+        g = _l2(g, x, self.weight_decay)
         beta1_t = self.beta1**t if self.variant == "original" else self.beta1
         m = _ema(state.m, g, beta1_t)
         v = _ema_of_squares(state.v, g, self.beta2)
         if self.variant == "torch":
             v_max = np.maximum(state.v_max, v)
             denom = np.sqrt(v_max / (1.0 - self.beta2**t)) + self.eps
-            lr_t = self.lr / (1.0 - self.beta1**t)
+            lr_t = lr / (1.0 - self.beta1**t)
         elif self.variant == "optax":
             v_max = np.maximum(state.v_max, v / (1.0 - self.beta2**t))
             denom = np.sqrt(v_max) + self.eps
-            lr_t = self.lr / (1.0 - self.beta1**t)
+            lr_t = lr / (1.0 - self.beta1**t)
         else:  # "paper" and "original": no bias correction
             v_max = np.maximum(state.v_max, v)
             denom = np.sqrt(v_max) + self.eps
-            lr_t = self.lr
+            lr_t = lr
         return _descend(x, lr_t, m / denom), AMSGradState(t=t, m=m, v=v, v_max=v_max)

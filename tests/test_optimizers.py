@@ -20,6 +20,7 @@ ALL = [
     gd.RMSProp,
     gd.Adadelta,
     gd.Adam,
+    gd.AdamW,
     gd.AdaMax,
     gd.Nadam,
     gd.AMSGrad,
@@ -32,6 +33,14 @@ VARIANTS = [
     *[gd.AMSGrad(variant=v) for v in ("torch", "optax", "paper", "original")],
 ]
 INSTANCES = [cls() for cls in ALL] + VARIANTS
+DECAYED = [cls(weight_decay=0.3) for cls in ALL] + [
+    dataclasses.replace(opt, weight_decay=0.3) for opt in VARIANTS
+]
+SCHEDULED = [
+    gd.Momentum(lr=gd.schedules.step(0.01, 2, 0.5), weight_decay=0.1),
+    gd.AdamW(lr=gd.schedules.warmup(gd.schedules.cosine(0.01, 10), 2, 0.1)),
+    gd.Nadam(lr=gd.schedules.exponential(0.01, 0.9)),
+]
 
 
 def run_steps(opt, g_list, x0):
@@ -44,6 +53,7 @@ def run_steps(opt, g_list, x0):
 # --- defaults: the usual published values -------------------------------------------------
 
 DEFAULTS = {
+    gd.AdamW: {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 1e-2},
     gd.GradientDescent: {"lr": 1e-3},
     gd.Momentum: {"lr": 1e-3, "momentum": 0.9},
     gd.Nesterov: {"lr": 1e-3, "momentum": 0.9},
@@ -60,7 +70,7 @@ DEFAULTS = {
 @pytest.mark.parametrize("cls", ALL)
 def test_defaults_are_torch_defaults(cls):
     opt = cls()
-    for name, value in DEFAULTS[cls].items():
+    for name, value in {"weight_decay": 0.0, **DEFAULTS[cls]}.items():
         assert getattr(opt, name) == value
 
 
@@ -210,6 +220,10 @@ BAD_HYPERPARAMETERS = [
     (gd.Nadam, "momentum_decay", -0.004),
     (gd.AMSGrad, "variant", "pytorch"),
     (gd.AdaMax, "variant", "optax"),
+    (gd.Adam, "weight_decay", -0.01),
+    (gd.AdamW, "weight_decay", -1.0),
+    (gd.Momentum, "weight_decay", math.inf),
+    (gd.Adadelta, "weight_decay", math.nan),
 ]
 
 
@@ -306,7 +320,7 @@ def test_step_keeps_shape_and_dtype_and_never_modifies_inputs(opt, data):
 @settings(max_examples=60, deadline=None)
 @given(
     cls=st.sampled_from(ALL),
-    name=st.sampled_from(["lr", "eps", "beta1", "beta2", "rho", "momentum"]),
+    name=st.sampled_from(["lr", "eps", "beta1", "beta2", "rho", "momentum", "weight_decay"]),
     value=st.floats(allow_nan=True, allow_infinity=True),
 )
 def test_any_hyperparameter_value_is_accepted_or_named_in_a_value_error(cls, name, value):
@@ -318,7 +332,8 @@ def test_any_hyperparameter_value_is_accepted_or_named_in_a_value_error(cls, nam
         assert name in str(err) and cls.__name__ in str(err)
     else:
         assert getattr(opt, name) == value
-        x, _ = opt.step(np.ones(2), np.ones(2), opt.init(np.ones(2)))
+        with np.errstate(over="ignore"):  # weight_decay=1e300 may overflow: accepted all the same
+            x, _ = opt.step(np.ones(2), np.ones(2), opt.init(np.ones(2)))
         assert x.shape == (2,)
 
 
@@ -331,7 +346,9 @@ def test_wrong_gradient_shape_is_a_value_error(opt, d, other):
         opt.step(np.zeros(d), np.zeros(other), opt.init(np.zeros(d)))
 
 
-@pytest.mark.parametrize("opt", INSTANCES, ids=lambda o: f"{type(o).__name__}-{o}"[:40])
+@pytest.mark.parametrize(
+    "opt", INSTANCES + DECAYED + SCHEDULED, ids=lambda o: f"{type(o).__name__}-{o}"[:60]
+)
 def test_long_vectors_are_updated_in_blocks_with_identical_numbers(opt, monkeypatch):
     from gdbook import optimizers
 
@@ -358,3 +375,72 @@ def test_non_finite_entry_of_a_long_gradient_is_found(monkeypatch):
     g[777] = np.inf
     with pytest.raises(ValueError, match=r"gradient is not finite: gradient\[777\] = inf"):
         opt.step(np.zeros(1000), g, opt.init(np.zeros(1000)))
+
+
+# --- weight decay ----------------------------------------------------------------------------
+
+L2_CLASSES = [cls for cls in ALL if cls is not gd.AdamW]
+
+
+@pytest.mark.parametrize("opt", INSTANCES, ids=lambda o: f"{type(o).__name__}-{o}"[:60])
+def test_weight_decay_zero_is_the_optimizer_without_it(opt):
+    gs, x0 = random_gradients(), [0.5, -1.0, 2.0]
+    x_a, state_a = run_steps(opt, gs, x0)
+    x_b, state_b = run_steps(dataclasses.replace(opt, weight_decay=0.0), gs, x0)
+    if not isinstance(opt, gd.AdamW):  # AdamW's default is 1e-2
+        np.testing.assert_array_equal(x_a, x_b)
+    x_c, _ = run_steps(type(opt)(**{**_fields(opt), "weight_decay": 0}), gs, x0)
+    np.testing.assert_array_equal(x_b, x_c)
+
+
+def _fields(opt):
+    return {f.name: getattr(opt, f.name) for f in dataclasses.fields(opt)}
+
+
+@pytest.mark.parametrize(
+    "opt", [o for o in DECAYED if not isinstance(o, gd.AdamW)], ids=lambda o: str(o)[:60]
+)
+def test_l2_weight_decay_adds_wd_times_x_to_the_gradient(opt):
+    gs, x0 = random_gradients(), np.array([0.5, -1.0, 2.0])
+    plain = dataclasses.replace(opt, weight_decay=0.0)
+    x, state = x0, plain.init(x0)
+    for g in gs:
+        x, state = plain.step(x, g + 0.3 * x, state)
+    np.testing.assert_array_equal(run_steps(opt, gs, x0)[0], x)
+
+
+def test_adamw_without_decay_is_adam_bit_for_bit():
+    gs, x0 = random_gradients(), [0.5, -1.0, 2.0]
+    for lr in (0.01, gd.schedules.cosine(0.01, t_max=30, lr_min=1e-4)):
+        x_w, state_w = run_steps(gd.AdamW(lr=lr, weight_decay=0.0), gs, x0)
+        x_a, state_a = run_steps(gd.Adam(lr=lr), gs, x0)
+        np.testing.assert_array_equal(x_w, x_a)
+        for a, b in zip(state_w, state_a, strict=True):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_adamw_shrinks_x_with_the_scheduled_rate_first_then_takes_the_adam_step():
+    gs, x0 = random_gradients(), np.array([0.5, -1.0, 2.0])
+    s = gd.schedules.warmup(gd.schedules.cosine(0.02, t_max=20), warmup_steps=5, start_factor=0.1)
+    adam = gd.Adam(lr=s)
+    x, state = x0, adam.init(x0)
+    for t, g in enumerate(gs, start=1):
+        x, state = adam.step(x * (1 - s(t) * 0.05), g, state)
+    np.testing.assert_array_equal(run_steps(gd.AdamW(lr=s, weight_decay=0.05), gs, x0)[0], x)
+
+
+def test_decoupled_decay_differs_from_l2_for_adam():
+    gs, x0 = random_gradients(), [0.5, -1.0, 2.0]
+    x_l2, _ = run_steps(gd.Adam(lr=0.01, weight_decay=0.1), gs, x0)
+    x_w, _ = run_steps(gd.AdamW(lr=0.01, weight_decay=0.1), gs, x0)
+    assert not np.allclose(x_l2, x_w, rtol=1e-3)
+
+
+@pytest.mark.parametrize("lr", [0.05, gd.schedules.exponential(0.05, 0.9)], ids=["float", "sched"])
+def test_for_gradient_descent_l2_and_lr_scaled_decoupled_decay_coincide(lr):
+    gs, x0 = random_gradients(), np.array([0.5, -1.0, 2.0])
+    wd, opt = 0.2, gd.GradientDescent(lr=lr, weight_decay=0.2)
+    x = x0.copy()
+    for t, g in enumerate(gs, start=1):
+        x = (1 - opt.lr_at(t) * wd) * x - opt.lr_at(t) * g  # decoupled, scaled by lr_t
+    np.testing.assert_allclose(run_steps(opt, gs, x0)[0], x, rtol=1e-14, atol=1e-15)

@@ -3,12 +3,18 @@
 What it produces
     ``tests/data/torch_reference.json``  metadata: torch and NumPy versions, the number of
         steps, and one entry per case (id, gdbook optimizer class and its keyword arguments,
-        test function, start point, and the exact ``torch.optim`` call that was run).
+        test function, start point, and the exact ``torch.optim`` call that was run; for a
+        scheduled case also the schedule, as ``{"type": <gdbook.schedules name>, ...}``
+        with the learning rate taken from the keyword arguments, and the torch scheduler).
     ``tests/data/torch_reference.npz``   one float64 array of shape ``(n_steps + 1, 2)`` per
-        case id: the start point followed by every iterate.
+        case id: the start point followed by every iterate; and for each scheduled case an
+        array ``"<id>:lr"`` of shape ``(n_steps,)``: the rate torch used at each step.
 
-There are ten optimizers, each run on Rosenbrock (three cases) and Beale (three cases), every
-case with its own start point and hyperparameters, for 200 steps.
+The grid: ten optimizers, each run on Rosenbrock (three cases) and Beale (three cases), every
+case with its own start point and hyperparameters, for 200 steps. Then ``EXTRA_CASES``:
+weight decay (L2) on each optimizer, AdamW, and every learning-rate schedule with Adam and
+with SGD momentum (and one schedule with each other optimizer), run the same way. A
+scheduled run calls ``scheduler.step()`` once after each ``optimizer.step()``.
 
 Why the gradients come from gdbook
     Each step feeds ``gdbook.functions.<f>.gradient`` into ``p.grad`` instead of calling torch
@@ -26,12 +32,15 @@ Rounding check
     writing a fragile reference. Well-behaved runs stay within a few ulps.
 
 How to regenerate
-    From the repository root, with torch installed into the project's virtualenv::
+    From the repository root, with torch (CPU build) in a virtualenv of its own, so that the
+    project's locked environment stays as it is (pip also takes a local wheel file)::
 
-        .venv/bin/pip install torch==2.13.0
-        .venv/bin/python tools/make_torch_reference.py
+        python3 -m venv /tmp/torchenv
+        /tmp/torchenv/bin/pip install torch==2.13.0 numpy
+        /tmp/torchenv/bin/python tools/make_torch_reference.py
 
-    Commit the two data files it rewrites.
+    gdbook itself is imported from this checkout (it needs only NumPy). The script prints
+    one line per case. Commit the two data files it rewrites.
 
 Torch is only needed to run this script. The test suite reads the committed data files and
 never imports torch.
@@ -41,6 +50,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -158,40 +168,141 @@ HYPERPARAMETERS: dict[str, dict[str, list[tuple[float, ...]]]] = {
 }
 # fmt: on
 
+# Cases beyond the grid: (id, optimizer, gdbook keyword arguments, function, start, schedule).
+# A schedule is {"type": name in gdbook.schedules, ...its arguments but lr}; lr comes from the
+# keyword arguments. Each passes the rounding check.
+R0, R1, R2 = START_POINTS["rosenbrock"]
+B0, B1, B2 = START_POINTS["beale"]
+COSINE = {"type": "cosine", "t_max": 200, "lr_min": 1e-4}  # t <= t_max: the usual use
+COSINE_PAST = {"type": "cosine", "t_max": 70, "lr_min": 2e-4}  # down, back up and down again
+STEP = {"type": "step", "step_size": 40, "gamma": 0.5}
+EXPONENTIAL = {"type": "exponential", "gamma": 0.99}
+WARMUP_COSINE = {
+    "type": "warmup",
+    "warmup_steps": 20,
+    "start_factor": 0.1,
+    "schedule": {"type": "cosine", "t_max": 180, "lr_min": 0.0},
+}
+WARMUP = {"type": "warmup", "warmup_steps": 30, "start_factor": 0.25, "schedule": None}
+# fmt: off
+EXTRA_CASES: list[tuple[str, str, dict[str, float], str, tuple[float, float], Any]] = [
+    # weight decay (L2 in the gradient) on every optimizer that has it
+    ("gradientdescent-wd-rosenbrock", "GradientDescent", {"lr": 1e-3, "weight_decay": 0.5},
+     "rosenbrock", R0, None),
+    ("momentum-wd-beale", "Momentum", {"lr": 1e-3, "momentum": 0.9, "weight_decay": 0.3},
+     "beale", B0, None),
+    ("nesterov-wd-rosenbrock", "Nesterov", {"lr": 1e-3, "momentum": 0.9, "weight_decay": 0.2},
+     "rosenbrock", R0, None),
+    ("adagrad-wd-beale", "AdaGrad", {"lr": 0.05, "eps": 1e-10, "weight_decay": 0.1},
+     "beale", B0, None),
+    ("rmsprop-wd-rosenbrock", "RMSProp", {"lr": 1e-3, "rho": 0.95, "eps": 1e-3,
+     "weight_decay": 0.5}, "rosenbrock", R0, None),
+    ("adadelta-wd-beale", "Adadelta", {"lr": 2.0, "rho": 0.95, "eps": 1e-6,
+     "weight_decay": 0.2}, "beale", B1, None),
+    ("adam-wd-rosenbrock", "Adam", {"lr": 1e-2, "beta1": 0.8, "beta2": 0.999, "eps": 1e-6,
+     "weight_decay": 0.5}, "rosenbrock", R1, None),
+    ("adamax-wd-beale", "AdaMax", {"lr": 2e-2, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8,
+     "weight_decay": 0.1}, "beale", B0, None),
+    ("nadam-wd-rosenbrock", "Nadam", {"lr": 2e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8,
+     "momentum_decay": 4e-3, "weight_decay": 0.5}, "rosenbrock", R0, None),
+    ("amsgrad-wd-beale", "AMSGrad", {"lr": 2e-2, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8,
+     "weight_decay": 0.1}, "beale", B0, None),
+    # AdamW: decoupled decay, torch's default weight_decay first
+    ("adamw-rosenbrock", "AdamW", {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8,
+     "weight_decay": 1e-2}, "rosenbrock", R0, None),
+    ("adamw-beale", "AdamW", {"lr": 2e-2, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8,
+     "weight_decay": 0.5}, "beale", B0, None),
+    ("adamw-warmup-cosine-rosenbrock", "AdamW", {"lr": 1e-2, "beta1": 0.8, "beta2": 0.999,
+     "eps": 1e-6, "weight_decay": 0.2}, "rosenbrock", R1, WARMUP_COSINE),
+    # every schedule with Adam ...
+    ("adam-step-rosenbrock", "Adam", {"lr": 1e-2, "beta1": 0.8, "beta2": 0.999, "eps": 1e-6},
+     "rosenbrock", R1, STEP),
+    ("adam-exponential-rosenbrock", "Adam", {"lr": 1e-2, "beta1": 0.8, "beta2": 0.999,
+     "eps": 1e-6}, "rosenbrock", R1, EXPONENTIAL),
+    ("adam-cosine-rosenbrock", "Adam", {"lr": 1e-2, "beta1": 0.8, "beta2": 0.999, "eps": 1e-6},
+     "rosenbrock", R1, COSINE),
+    ("adam-cosine-past-beale", "Adam", {"lr": 2e-2, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
+     "beale", B0, COSINE_PAST),
+    ("adam-warmup-cosine-beale", "Adam", {"lr": 2e-2, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
+     "beale", B0, WARMUP_COSINE),
+    ("adam-warmup-rosenbrock", "Adam", {"lr": 1e-2, "beta1": 0.8, "beta2": 0.999, "eps": 1e-6},
+     "rosenbrock", R2, WARMUP),
+    ("adam-wd-cosine-rosenbrock", "Adam", {"lr": 1e-2, "beta1": 0.8, "beta2": 0.999,
+     "eps": 1e-6, "weight_decay": 0.5}, "rosenbrock", R1, COSINE),
+    # ... and with SGD momentum
+    ("momentum-step-rosenbrock", "Momentum", {"lr": 1e-3, "momentum": 0.9}, "rosenbrock", R0,
+     STEP),
+    ("momentum-exponential-beale", "Momentum", {"lr": 5e-3, "momentum": 0.8}, "beale", B1,
+     EXPONENTIAL),
+    ("momentum-cosine-rosenbrock", "Momentum", {"lr": 1e-3, "momentum": 0.9}, "rosenbrock", R0,
+     COSINE),
+    ("momentum-cosine-past-beale", "Momentum", {"lr": 5e-3, "momentum": 0.8}, "beale", B1,
+     COSINE_PAST),
+    ("momentum-warmup-cosine-rosenbrock", "Momentum", {"lr": 1e-3, "momentum": 0.9},
+     "rosenbrock", R0, WARMUP_COSINE),
+    ("momentum-warmup-beale", "Momentum", {"lr": 5e-3, "momentum": 0.8}, "beale", B1, WARMUP),
+    ("momentum-wd-step-beale", "Momentum", {"lr": 1e-3, "momentum": 0.9, "weight_decay": 0.3},
+     "beale", B0, STEP),
+    # one schedule with each other optimizer
+    ("gradientdescent-cosine-beale", "GradientDescent", {"lr": 1e-2}, "beale", B0, COSINE),
+    ("nesterov-step-beale", "Nesterov", {"lr": 2e-3, "momentum": 0.9}, "beale", B0, STEP),
+    ("adagrad-exponential-rosenbrock", "AdaGrad", {"lr": 0.2, "eps": 1e-6}, "rosenbrock", R1,
+     EXPONENTIAL),
+    ("rmsprop-warmup-cosine-beale", "RMSProp", {"lr": 5e-3, "rho": 0.95, "eps": 1e-3},
+     "beale", B0, WARMUP_COSINE),
+    ("adadelta-cosine-past-rosenbrock", "Adadelta", {"lr": 0.5, "rho": 0.9, "eps": 1e-4},
+     "rosenbrock", R2, COSINE_PAST),
+    ("adamax-warmup-cosine-rosenbrock", "AdaMax", {"lr": 5e-3, "beta1": 0.85, "beta2": 0.995,
+     "eps": 1e-6}, "rosenbrock", R1, WARMUP_COSINE),
+    ("nadam-step-beale", "Nadam", {"lr": 2e-2, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8,
+     "momentum_decay": 4e-3}, "beale", B0, STEP),
+    ("amsgrad-cosine-rosenbrock", "AMSGrad", {"lr": 1e-2, "beta1": 0.8, "beta2": 0.99,
+     "eps": 1e-6}, "rosenbrock", R1, COSINE),
+]
+# fmt: on
+
 
 def torch_equivalent(
     optimizer: str, kwargs: dict[str, float]
 ) -> tuple[type[torch.optim.Optimizer], dict[str, Any]]:
     """The torch.optim class and keyword arguments that match a gdbook optimizer."""
     lr = kwargs["lr"]
+    torch_kwargs: dict[str, Any]
     match optimizer:
         case "GradientDescent":
-            return torch.optim.SGD, {"lr": lr}
+            torch_class, torch_kwargs = torch.optim.SGD, {"lr": lr}
         case "Momentum":
-            return torch.optim.SGD, {"lr": lr, "momentum": kwargs["momentum"]}
+            torch_class, torch_kwargs = torch.optim.SGD, {"lr": lr, "momentum": kwargs["momentum"]}
         case "Nesterov":
-            return torch.optim.SGD, {"lr": lr, "momentum": kwargs["momentum"], "nesterov": True}
+            torch_class = torch.optim.SGD
+            torch_kwargs = {"lr": lr, "momentum": kwargs["momentum"], "nesterov": True}
         case "AdaGrad":
-            return torch.optim.Adagrad, {"lr": lr, "eps": kwargs["eps"]}
+            torch_class, torch_kwargs = torch.optim.Adagrad, {"lr": lr, "eps": kwargs["eps"]}
         case "RMSProp":
-            return torch.optim.RMSprop, {"lr": lr, "alpha": kwargs["rho"], "eps": kwargs["eps"]}
+            torch_class = torch.optim.RMSprop
+            torch_kwargs = {"lr": lr, "alpha": kwargs["rho"], "eps": kwargs["eps"]}
         case "Adadelta":
-            return torch.optim.Adadelta, {"lr": lr, "rho": kwargs["rho"], "eps": kwargs["eps"]}
-        case "Adam" | "AdaMax" | "Nadam" | "AMSGrad":
-            torch_kwargs: dict[str, Any] = {
-                "lr": lr,
-                "betas": (kwargs["beta1"], kwargs["beta2"]),
-                "eps": kwargs["eps"],
-            }
+            torch_class = torch.optim.Adadelta
+            torch_kwargs = {"lr": lr, "rho": kwargs["rho"], "eps": kwargs["eps"]}
+        case "Adam" | "AdamW" | "AdaMax" | "Nadam" | "AMSGrad":
+            torch_class = {
+                "Adam": torch.optim.Adam,
+                "AdamW": torch.optim.AdamW,
+                "AdaMax": torch.optim.Adamax,
+                "Nadam": torch.optim.NAdam,
+                "AMSGrad": torch.optim.Adam,
+            }[optimizer]
+            torch_kwargs = {"lr": lr, "betas": (kwargs["beta1"], kwargs["beta2"])}
+            torch_kwargs["eps"] = kwargs["eps"]
             if optimizer == "Nadam":
                 torch_kwargs["momentum_decay"] = kwargs["momentum_decay"]
-                return torch.optim.NAdam, torch_kwargs
-            if optimizer == "AdaMax":
-                return torch.optim.Adamax, torch_kwargs
             if optimizer == "AMSGrad":
                 torch_kwargs["amsgrad"] = True
-            return torch.optim.Adam, torch_kwargs
-    raise ValueError(f"no torch equivalent known for optimizer {optimizer!r}")
+        case _:
+            raise ValueError(f"no torch equivalent known for optimizer {optimizer!r}")
+    if "weight_decay" in kwargs:  # torch's default is 0, AdamW's 1e-2: always pass it
+        torch_kwargs["weight_decay"] = kwargs["weight_decay"]
+    return torch_class, torch_kwargs
 
 
 def torch_call_text(torch_class: type[torch.optim.Optimizer], torch_kwargs: dict[str, Any]) -> str:
@@ -200,30 +311,76 @@ def torch_call_text(torch_class: type[torch.optim.Optimizer], torch_kwargs: dict
     return f"torch.optim.{torch_class.__name__}([p], {arguments})"
 
 
+MakeScheduler = Callable[[torch.optim.Optimizer], torch.optim.lr_scheduler.LRScheduler]
+
+# gdbook schedule -> torch.optim.lr_scheduler class, and the torch name of each argument.
+SCHEDULERS: dict[str, tuple[str, dict[str, str]]] = {
+    "step": ("StepLR", {"step_size": "step_size", "gamma": "gamma"}),
+    "exponential": ("ExponentialLR", {"gamma": "gamma"}),
+    "cosine": ("CosineAnnealingLR", {"t_max": "T_max", "lr_min": "eta_min"}),
+    "warmup": ("LinearLR", {"start_factor": "start_factor", "warmup_steps": "total_iters"}),
+}
+
+
+def torch_scheduler(schedule: dict[str, Any]) -> tuple[str, MakeScheduler]:
+    """The torch scheduler of a gdbook schedule: its source text and a maker for an optimizer.
+
+    ``warmup`` is ``LinearLR`` up to the full rate, followed through ``SequentialLR`` by the
+    scheduler of the schedule it wraps (``LinearLR`` alone when that is a constant).
+    """
+    name, torch_names = SCHEDULERS[schedule["type"]]
+    kwargs = {torch_names[k]: v for k, v in schedule.items() if k in torch_names}
+    if schedule["type"] == "warmup":
+        kwargs["end_factor"] = 1.0
+    text = f"{name}(opt, {', '.join(f'{k}={v!r}' for k, v in kwargs.items())})"
+
+    def make(optimizer: torch.optim.Optimizer) -> torch.optim.lr_scheduler.LRScheduler:
+        return getattr(torch.optim.lr_scheduler, name)(optimizer, **kwargs)
+
+    if schedule["type"] != "warmup" or schedule["schedule"] is None:
+        return text, make
+    main_text, make_main = torch_scheduler(schedule["schedule"])
+    w = schedule["warmup_steps"]
+
+    def make_sequence(optimizer: torch.optim.Optimizer) -> torch.optim.lr_scheduler.LRScheduler:
+        schedulers = [make(optimizer), make_main(optimizer)]
+        return torch.optim.lr_scheduler.SequentialLR(optimizer, schedulers, milestones=[w])
+
+    return f"SequentialLR(opt, [{text}, {main_text}], milestones=[{w}])", make_sequence
+
+
 def run_torch(
     function: TestFunction,
     x0: tuple[float, float],
     torch_class: type[torch.optim.Optimizer],
     torch_kwargs: dict[str, Any],
+    make_scheduler: MakeScheduler | None = None,
     nudge: np.random.Generator | None = None,
-) -> NDArray[np.float64]:
-    """Run ``N_STEPS`` steps fed by gdbook's gradients; return the start and every iterate.
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Run ``N_STEPS`` steps fed by gdbook's gradients.
 
-    With ``nudge``, every new iterate is moved one ulp up or down at random before the next
-    gradient is taken (see the rounding check in the module docstring).
+    Returns the start and every iterate, shape ``(N_STEPS + 1, 2)``, and the learning rate
+    of every step, shape ``(N_STEPS,)``. With ``make_scheduler``, ``scheduler.step()`` is
+    called once after each ``optimizer.step()``. With ``nudge``, every new iterate is moved
+    one ulp up or down at random before the next gradient is taken (see the rounding check
+    in the module docstring).
     """
     p = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
     optimizer = torch_class([p], **torch_kwargs)
-    iterates = [p.detach().numpy().copy()]
+    scheduler = make_scheduler(optimizer) if make_scheduler is not None else None
+    iterates, rates = [p.detach().numpy().copy()], []
     for _ in range(N_STEPS):
         p.grad = torch.from_numpy(function.gradient(p.detach().numpy().copy()))
+        rates.append(optimizer.param_groups[0]["lr"])
         optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
         if nudge is not None:
             directions = nudge.choice([-np.inf, np.inf], size=p.shape)
             with torch.no_grad():
                 p.copy_(torch.from_numpy(np.nextafter(p.detach().numpy(), directions)))
         iterates.append(p.detach().numpy().copy())
-    return np.array(iterates, dtype=np.float64)
+    return np.array(iterates, dtype=np.float64), np.array(rates, dtype=np.float64)
 
 
 def check_trajectory(case_id: str, function: TestFunction, path: NDArray[np.float64]) -> None:
@@ -254,14 +411,40 @@ def rounding_sensitivity(
     x0: tuple[float, float],
     torch_class: type[torch.optim.Optimizer],
     torch_kwargs: dict[str, Any],
+    make_scheduler: MakeScheduler | None,
     path: NDArray[np.float64],
 ) -> float:
     """Largest change of ``path``, relative to ``max(1, |x|)``, over the nudged runs."""
     changes = []
     for seed in range(N_NUDGED_RUNS):
-        nudged = run_torch(function, x0, torch_class, torch_kwargs, np.random.default_rng(seed))
+        nudge = np.random.default_rng(seed)
+        nudged, _ = run_torch(function, x0, torch_class, torch_kwargs, make_scheduler, nudge)
         changes.append(np.max(np.abs(nudged - path) / np.maximum(1.0, np.abs(path))))
     return float(max(changes))
+
+
+def case_metadata(
+    case_id: str,
+    optimizer: str,
+    kwargs: dict[str, float],
+    function_name: str,
+    x0: tuple[float, float],
+    schedule: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The JSON entry of one case."""
+    torch_class, torch_kwargs = torch_equivalent(optimizer, kwargs)
+    case = {
+        "id": case_id,
+        "optimizer": optimizer,
+        "kwargs": kwargs,
+        "function": function_name,
+        "x0": [float(x0[0]), float(x0[1])],
+        "torch_call": torch_call_text(torch_class, torch_kwargs),
+    }
+    if schedule is not None:
+        case["schedule"] = schedule
+        case["torch_scheduler"] = torch_scheduler(schedule)[0]
+    return case
 
 
 def make_cases() -> list[dict[str, Any]]:
@@ -274,17 +457,11 @@ def make_cases() -> list[dict[str, Any]]:
                 raise ValueError(f"{optimizer}/{function_name}: need {len(starts)} settings")
             for index, (values, x0) in enumerate(zip(settings, starts, strict=True)):
                 kwargs = dict(zip(KEYWORDS[optimizer], map(float, values), strict=True))
-                torch_class, torch_kwargs = torch_equivalent(optimizer, kwargs)
-                cases.append(
-                    {
-                        "id": f"{optimizer.lower()}-{function_name}-{index}",
-                        "optimizer": optimizer,
-                        "kwargs": kwargs,
-                        "function": function_name,
-                        "x0": [float(x0[0]), float(x0[1])],
-                        "torch_call": torch_call_text(torch_class, torch_kwargs),
-                    }
-                )
+                case_id = f"{optimizer.lower()}-{function_name}-{index}"
+                cases.append(case_metadata(case_id, optimizer, kwargs, function_name, x0))
+    for case_id, optimizer, kwargs, function_name, x0, schedule in EXTRA_CASES:
+        kwargs = {k: float(v) for k, v in kwargs.items()}
+        cases.append(case_metadata(case_id, optimizer, kwargs, function_name, x0, schedule))
     ids = [case["id"] for case in cases]
     if len(set(ids)) != len(ids):
         raise ValueError("case ids are not unique")
@@ -295,24 +472,29 @@ def main() -> None:
     """Run every case, check it, and write the two data files."""
     torch.set_default_dtype(torch.float64)
     cases = make_cases()
-    trajectories: dict[str, NDArray[np.float64]] = {}
+    arrays: dict[str, NDArray[np.float64]] = {}
     for case in cases:
         function = FUNCTIONS[case["function"]]
         x0 = (case["x0"][0], case["x0"][1])
         torch_class, torch_kwargs = torch_equivalent(case["optimizer"], case["kwargs"])
-        path = run_torch(function, x0, torch_class, torch_kwargs)
+        make_scheduler = torch_scheduler(case["schedule"])[1] if "schedule" in case else None
+        path, rates = run_torch(function, x0, torch_class, torch_kwargs, make_scheduler)
         check_trajectory(case["id"], function, path)
-        sensitivity = rounding_sensitivity(function, x0, torch_class, torch_kwargs, path)
+        sensitivity = rounding_sensitivity(
+            function, x0, torch_class, torch_kwargs, make_scheduler, path
+        )
         if sensitivity > ROUNDING_TOLERANCE:
             raise RuntimeError(
                 f"{case['id']}: nudging the iterates by one ulp moves the run by "
                 f"{sensitivity:.1e} relative (limit {ROUNDING_TOLERANCE:.0e}); "
                 "the run amplifies rounding errors, choose other hyperparameters"
             )
-        trajectories[case["id"]] = path
+        arrays[case["id"]] = path
+        if make_scheduler is not None:
+            arrays[f"{case['id']}:lr"] = rates
         final = path[-1]
         print(
-            f"{case['id']:<26} end ({final[0]: .4f}, {final[1]: .4f})  "
+            f"{case['id']:<34} end ({final[0]: .4f}, {final[1]: .4f})  "
             f"f = {float(function(final)):.3e}  ulp sensitivity {sensitivity:.1e}"
         )
 
@@ -325,7 +507,7 @@ def main() -> None:
     }
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     JSON_PATH.write_text(json.dumps(metadata, indent=1) + "\n", encoding="utf-8")
-    np.savez_compressed(NPZ_PATH, **trajectories)
+    np.savez_compressed(NPZ_PATH, **arrays)
     print(f"wrote {len(cases)} cases to {JSON_PATH.relative_to(REPO_ROOT)} and {NPZ_PATH.name}")
 
 

@@ -31,6 +31,7 @@ from .optimizers import (
     RMSProp,
 )
 from .run import DivergenceWarning, Run, check_gradient, minimize, numerical_gradient, random_start
+from .search import LRSearch, LRTrial, search_lr
 
 __version__ = "0.1.0"
 
@@ -41,6 +42,8 @@ __all__ = [
     "AdaMax",
     "AMSGrad",
     "DivergenceWarning",
+    "LRSearch",
+    "LRTrial",
     "GradientDescent",
     "Momentum",
     "Nadam",
@@ -54,6 +57,7 @@ __all__ = [
     "numerical_gradient",
     "plot",
     "random_start",
+    "search_lr",
 ]
 
 

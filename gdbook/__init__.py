@@ -32,6 +32,7 @@ from .optimizers import (
 )
 from .run import DivergenceWarning, Run, check_gradient, minimize, numerical_gradient, random_start
 from .search import LRSearch, LRTrial, search_lr
+from .tables import Table, table
 
 __version__ = "0.1.0"
 
@@ -51,6 +52,7 @@ __all__ = [
     "Optimizer",
     "RMSProp",
     "Run",
+    "Table",
     "check_gradient",
     "functions",
     "minimize",
@@ -58,6 +60,7 @@ __all__ = [
     "plot",
     "random_start",
     "search_lr",
+    "table",
 ]
 
 

@@ -33,6 +33,7 @@ from .optimizers import (
 from .run import DivergenceWarning, Run, check_gradient, minimize, numerical_gradient, random_start
 from .search import LRSearch, LRTrial, search_lr
 from .tables import Table, table
+from .training import TrainingRun, batches, clip_grad_norm, train
 
 __version__ = "0.1.0"
 
@@ -53,7 +54,10 @@ __all__ = [
     "RMSProp",
     "Run",
     "Table",
+    "TrainingRun",
+    "batches",
     "check_gradient",
+    "clip_grad_norm",
     "functions",
     "minimize",
     "numerical_gradient",
@@ -61,6 +65,7 @@ __all__ = [
     "random_start",
     "search_lr",
     "table",
+    "train",
 ]
 
 

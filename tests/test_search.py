@@ -48,8 +48,9 @@ def test_a_diverged_run_is_never_chosen_even_with_the_smallest_gap():
     def gradient(x):  # "diverges" as soon as the run gets close to the minimum
         return np.full_like(x, np.nan) if abs(x[0]) < 1e-3 else 2 * x
 
-    found = gd.search_lr(gd.GradientDescent, F.parabola, [1.0], [0.01, 0.4], n_iter=50,
-                         gradient=gradient)  # fmt: skip
+    found = gd.search_lr(
+        gd.GradientDescent, F.parabola, [1.0], [0.01, 0.4], n_iter=50, gradient=gradient
+    )
     fast = found.trials[1]
     assert fast.diverged and fast.gap < found.trials[0].gap
     assert found.lr == 0.01
@@ -68,8 +69,15 @@ def test_unusual_but_valid_input():
     for lrs in ([1, 0.1], (np.float32(1.0), np.float64(0.1)), np.array([1.0, 0.1])):
         found = gd.search_lr(make, F.sphere, np.array([0.5, 0.5], dtype=np.float32), lrs, n_iter=20)
         assert found.lrs == [1.0, 0.1] and all(type(lr) is float for lr in found.lrs)
-    found = gd.search_lr(lambda lr: gd.Momentum(lr=lr, momentum=0.5), lambda x: float(x @ x),
-                         [1.0], [0.1], n_iter=10, gradient=lambda x: 2 * x, f_min=0)  # fmt: skip
+    found = gd.search_lr(
+        lambda lr: gd.Momentum(lr=lr, momentum=0.5),
+        lambda x: float(x @ x),
+        [1.0],
+        [0.1],
+        n_iter=10,
+        gradient=lambda x: 2 * x,
+        f_min=0,
+    )
     assert found.lr == 0.1 and found.f_min == 0.0
 
 

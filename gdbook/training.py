@@ -105,7 +105,7 @@ def clip_grad_norm(
     The same rule as ``torch.nn.utils.clip_grad_norm_``: with the total norm
     $\|g\| = \sqrt{\sum_j \|g_j\|^2}$ over all the arrays $g_j$,
 
-    $$c = \frac{\text{max\_norm}}{\|g\| + 10^{-6}}, \qquad
+    $$c = \frac{\mathrm{max\_norm}}{\|g\| + 10^{-6}}, \qquad
     g_j \leftarrow \min(c, 1)\, g_j .$$
 
     A gradient whose norm is already small enough comes back unchanged (as a copy). Unlike

@@ -34,6 +34,9 @@ from .optimizers import (
     RMSProp,
 )
 from .run import DivergenceWarning, Run, check_gradient, minimize, numerical_gradient, random_start
+from .search import LRSearch, LRTrial, search_lr
+from .tables import Table, table
+from .training import TrainingRun, batches, clip_grad_norm, train
 
 __version__ = "0.1.0"
 
@@ -45,6 +48,8 @@ __all__ = [
     "AdaMax",
     "AMSGrad",
     "DivergenceWarning",
+    "LRSearch",
+    "LRTrial",
     "GradientDescent",
     "Momentum",
     "Nadam",
@@ -52,13 +57,20 @@ __all__ = [
     "Optimizer",
     "RMSProp",
     "Run",
+    "Table",
+    "TrainingRun",
+    "batches",
     "check_gradient",
+    "clip_grad_norm",
     "functions",
     "minimize",
     "numerical_gradient",
     "plot",
     "random_start",
     "schedules",
+    "search_lr",
+    "table",
+    "train",
 ]
 
 

@@ -5,6 +5,17 @@ Labels come in English or Chinese (``set_language("zh")``). Chinese labels need 
 registered on import and used as the fallback after DejaVu Sans, so Chinese text renders
 with no missing glyphs. Without it, ``set_language("zh")`` raises an error that says so.
 Output is deterministic: the same data give the same PNG bytes.
+
+Every optimizer has its own colour in every figure ([`PALETTE`][gdbook.plot.PALETTE],
+[`color`][gdbook.plot.color]). In [`contour`][gdbook.plot.contour] and
+[`convergence`][gdbook.plot.convergence] a path stands for an optimizer when its label
+names one (``"Adam"``, ``"GD"``, ``"RMSprop"`` ...) or, failing that, its
+[`Run`][gdbook.Run] used one. A figure that compares optimizers (two or more, or each on one
+path) draws every such path in its optimizer's colour, a second path of the same optimizer
+dashed, a third dotted; a figure of one optimizer on several paths (several learning
+rates, say), and paths that stand for no optimizer, take the colours of the cycle. Legends
+go where they cover no drawn line, or outside the axes on the right when there is no such
+place.
 """
 
 from __future__ import annotations
@@ -16,11 +27,13 @@ from typing import Any
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib import font_manager
+from matplotlib import font_manager, patheffects
 from matplotlib.axes import Axes
+from matplotlib.legend import Legend
 from numpy.typing import ArrayLike, NDArray
 
 from .functions import TestFunction
+from .optimizers import Optimizer
 from .run import Run
 
 __all__ = [
@@ -31,6 +44,8 @@ __all__ = [
     "surface",
     "curve",
     "convergence",
+    "color",
+    "PALETTE",
     "CJK_FONT",
 ]
 
@@ -59,6 +74,75 @@ _TEXT: dict[str, dict[str, str]] = {
         "points": "迭代点",
     },
 }
+
+PALETTE: dict[str, str] = {
+    "GradientDescent": "#000000",  # black
+    "Momentum": "#0072B2",  # blue
+    "Nesterov": "#332288",  # indigo
+    "AdaGrad": "#009E73",  # bluish green
+    "RMSProp": "#999933",  # olive
+    "Adadelta": "#8C564B",  # brown
+    "Adam": "#D55E00",  # vermilion
+    "AdaMax": "#CC79A7",  # reddish purple
+    "Nadam": "#AA3377",  # purple
+    "AMSGrad": "#994F00",  # dark orange
+    "AdamW": "#882255",  # wine
+}
+r"""One colour per optimizer class, the same in every figure.
+
+Taken from the colour-blind-safe sets of Okabe & Ito and of Paul Tol: every colour has a
+contrast of at least 3:1 against white, and any two differ by a colour difference (CIE76
+$\Delta E$) of at least 11 for normal vision and for simulated protanopia, deuteranopia and
+tritanopia (Machado et al., 2009). On contour plots each path has a thin white outline, so
+that dark colours stay visible on the dark end of the colour map.
+"""
+
+_ALIASES = {"gd": "GradientDescent", "sgd": "GradientDescent", "梯度下降": "GradientDescent",
+            "动量": "Momentum", "nesterov动量": "Nesterov"}  # fmt: skip
+
+
+def _key(name: str) -> str:
+    """``"Gradient descent"``, ``"gradient-descent"`` -> ``"gradientdescent"``."""
+    return "".join(name.split()).replace("-", "").replace("_", "").lower()
+
+
+_NAMES = {_key(name): name for name in PALETTE} | _ALIASES
+
+
+def _optimizer_name(obj: Any) -> str | None:
+    """The palette name for a label, an optimizer class or an optimizer, or None."""
+    if isinstance(obj, str):
+        return _NAMES.get(_key(obj))
+    cls = obj if isinstance(obj, type) else type(obj)
+    if not issubclass(cls, Optimizer):
+        return None
+    return next((c.__name__ for c in cls.__mro__ if c.__name__ in PALETTE), None)
+
+
+def color(optimizer: str | Optimizer | type[Optimizer]) -> str:
+    """The colour of an optimizer in gdbook's figures, as ``"#rrggbb"``.
+
+    Args:
+        optimizer: A class name (case, spaces, ``-`` and ``_`` ignored; ``"GD"`` and
+            ``"SGD"`` mean gradient descent), an optimizer class, or an optimizer. A
+            subclass of a gdbook optimizer gets the colour of its nearest gdbook parent.
+
+    Returns:
+        The colour from [`PALETTE`][gdbook.plot.PALETTE].
+
+    Raises:
+        ValueError: If it names no optimizer of the palette.
+
+    Example:
+        >>> color("Adam"), color("rmsprop")
+        ('#D55E00', '#999933')
+    """
+    name = _optimizer_name(optimizer)
+    if name is None:
+        known = ", ".join(PALETTE)
+        raise ValueError(f"no palette colour for {optimizer!r}; the palette has {known}")
+    return PALETTE[name]
+
 
 _COLORS = ["#d62728", "#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
 _language = "en"
@@ -131,20 +215,78 @@ def _axes(ax: Axes | None, **subplot: Any) -> Axes:
     return fig.add_subplot(**subplot)
 
 
-def _as_paths(paths: Any) -> dict[str, NDArray[np.floating]]:
+def _labelled(paths: Any) -> dict[str, Any]:
+    """``{label: Run or array}`` from any of the forms the plots accept."""
     if paths is None:
         return {}
     if isinstance(paths, Run) or (isinstance(paths, np.ndarray) and paths.ndim == 2):
-        paths = {text("path"): paths}
-    elif not isinstance(paths, Mapping):
-        paths = {f"{text('path')} {i + 1}": p for i, p in enumerate(paths)}
+        return {text("path"): paths}
+    if not isinstance(paths, Mapping):
+        return {f"{text('path')} {i + 1}": p for i, p in enumerate(paths)}
+    return {str(label): p for label, p in paths.items()}
+
+
+def _as_paths(paths: Any) -> dict[str, NDArray[np.floating]]:
     out = {}
-    for label, p in paths.items():
+    for label, p in _labelled(paths).items():
         arr = np.asarray(p.points if isinstance(p, Run) else p, dtype=float)
         if arr.ndim != 2:
             raise ValueError(f"path {label!r} must have shape (k, d), got {arr.shape}")
-        out[str(label)] = arr
+        out[label] = arr
     return out
+
+
+_DASHES = ["-", "--", ":", "-."]
+
+
+def _path_optimizer(label: str, path: Any) -> str | None:
+    """The optimizer a path stands for: the one its label names, else its Run's, or None."""
+    name = _optimizer_name(label)
+    if name is None and isinstance(path, Run):
+        name = _optimizer_name(path.optimizer)
+    return name
+
+
+def _styles(paths: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(colour, line style)`` per path.
+
+    A figure that compares optimizers (two or more of them, or each on one path) gives
+    every path its optimizer's colour, and a second, third ... path of the same optimizer
+    a dashed, dotted ... line. A figure of one optimizer on several paths (several
+    learning rates, say), and any path that names no optimizer, takes the colour cycle.
+    """
+    names = [_path_optimizer(label, p) for label, p in paths.items()]
+    known = [n for n in names if n is not None]
+    compare = len(set(known)) > 1 or len(set(known)) == len(known)
+    styles, repeats, k = [], {}, 0
+    for name in names:
+        if name is not None and compare:
+            repeats[name] = i = repeats.get(name, -1) + 1
+            styles.append((PALETTE[name], _DASHES[i % len(_DASHES)]))
+        else:
+            styles.append((_COLORS[k % len(_COLORS)], "-"))
+            k += 1
+    return styles
+
+
+def _covers(legend: Legend, ax: Axes) -> bool:
+    """True if the legend box overlaps a line drawn in the axes (a vertex or a segment)."""
+    box = legend.get_window_extent()
+    for line in ax.get_lines():
+        path = line.get_transform().transform_path(line.get_path())
+        if box.count_contains(path.vertices) or path.intersects_bbox(box, filled=False):
+            return True
+    return False
+
+
+def _legend(ax: Axes, **kwargs: Any) -> Legend:
+    """A legend at the best place inside the axes, or outside on the right if it covers a line."""
+    legend = ax.legend(loc="best", **kwargs)
+    if _covers(legend, ax):
+        legend.remove()
+        legend = ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0,
+                           **kwargs)  # fmt: skip
+    return legend
 
 
 def _grid(fn: TestFunction, bounds: ArrayLike | None, n: int):
@@ -204,11 +346,12 @@ def contour(
         X, Y, Z, levels=levels, cmap="viridis", norm=mpl.colors.LogNorm() if log else None
     )
     ax.contour(X, Y, Z, levels=cs.levels, colors="white", linewidths=0.3, alpha=0.5)
-    for i, (label, p) in enumerate(_as_paths(paths).items()):
-        color = _COLORS[i % len(_COLORS)]
-        ax.plot(p[:, 0], p[:, 1], "-", color=color, lw=1.6, label=label,
-                marker="." if markers else None, ms=4)  # fmt: skip
-        ax.plot(p[0, 0], p[0, 1], "o", mfc="white", mec=color, ms=7, zorder=5)
+    outline = [patheffects.withStroke(linewidth=3.0, foreground="white", alpha=0.6)]
+    drawn = _as_paths(paths)
+    for (label, p), (c, ls) in zip(drawn.items(), _styles(_labelled(paths)), strict=True):
+        ax.plot(p[:, 0], p[:, 1], ls=ls, color=c, lw=1.6, label=label,
+                marker="." if markers else None, ms=4, path_effects=outline)  # fmt: skip
+        ax.plot(p[0, 0], p[0, 1], "o", mfc="white", mec=c, ms=7, zorder=5)
     if show_minima and len(fn.minima):
         ax.plot(fn.minima[:, 0], fn.minima[:, 1], "x", color="black", ms=8, mew=2,
                 label=text("minimum"))  # fmt: skip
@@ -219,7 +362,7 @@ def contour(
     ax.set_ylabel("y")
     ax.set_title(title if title is not None else fn.display_name(_language))
     if paths is not None:
-        ax.legend(loc="best", fontsize=8, framealpha=0.85)
+        _legend(ax, fontsize=8, framealpha=0.85)
     return ax
 
 
@@ -326,13 +469,11 @@ def convergence(
         The axes.
     """
     ax = _axes(ax, figsize=(5.6, 3.8))
-    for i, (label, r) in enumerate(runs.items()):
+    for (label, r), (c, ls) in zip(runs.items(), _styles(runs), strict=True):
         values = np.asarray(r.values if isinstance(r, Run) else r, dtype=float) - min_value
         if log:
             values = np.maximum(values, 1e-300)
-        ax.plot(
-            np.arange(len(values)), values, lw=1.6, color=_COLORS[i % len(_COLORS)], label=label
-        )
+        ax.plot(np.arange(len(values)), values, lw=1.6, color=c, ls=ls, label=label)
     if log:
         ax.set_yscale("log")
     ax.set_xlabel(text("iteration"))
@@ -340,5 +481,5 @@ def convergence(
     if title:
         ax.set_title(title)
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=8)
+    _legend(ax, fontsize=8)
     return ax

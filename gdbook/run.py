@@ -73,6 +73,64 @@ class Run:
         hits = np.flatnonzero(self.values <= target)
         return int(hits[0]) if hits.size else None
 
+    def settles_at(self, tol: float, f_min: float = 0.0) -> int | None:
+        r"""First iteration from which the gap $f - f^*$ stays within ``tol`` to the end.
+
+        The smallest $t$ with $f(x_s) - f^* \le \text{tol}$ for every $s = t, \dots, k$
+        (``values[t:] - f_min <= tol``; 0 is the start, $k$ the last iteration). Merely
+        touching the tolerance on the way through does not count, so the result is at least
+        ``iterations_to(f_min + tol)``. A run that diverged, or whose last value is still
+        above the tolerance, has not settled.
+
+        Args:
+            tol: The tolerance on the gap, at least 0.
+            f_min: The minimum $f^*$, for example ``fn.min_value``.
+
+        Returns:
+            The iteration, or None if the run did not settle.
+
+        Raises:
+            ValueError: If ``tol`` is negative or not a number, or ``f_min`` is NaN.
+
+        Example:
+            >>> import gdbook as gd
+            >>> run = gd.minimize(gd.functions.parabola, [1.0], gd.GradientDescent(lr=0.25), 30)
+            >>> run.settles_at(1e-6)  # f = 0.25 ** t, and 0.25 ** 10 < 1e-6 < 0.25 ** 9
+            10
+        """
+        if not (tol >= 0):
+            raise ValueError(f"tol must be >= 0, got {tol!r}")
+        if np.isnan(f_min):
+            raise ValueError("f_min must be a number, got nan")
+        if self.diverged:
+            return None
+        above = np.flatnonzero(self.values - f_min > tol)
+        if not above.size:
+            return 0
+        last = int(above[-1])
+        return None if last == len(self.values) - 1 else last + 1
+
+    def trace(self) -> list[str]:
+        """The lines ``minimize(..., verbose=True)`` printed for this run, without printing.
+
+        Line ``t`` is ``'>%d f(%s) = %.5f' % (t, x, f(x))`` for the point ``x`` after
+        iteration ``t`` (``points[t + 1]``), the trace format of the original tutorials; a
+        run that converged or diverged ends with its ``message``, as ``verbose`` prints it.
+        Both come from the same formatting code, so they are equal line for line.
+
+        Returns:
+            One string per line, without newlines.
+        """
+        lines = [_trace_line(t, self.points[t + 1], self.values[t + 1]) for t in range(self.n_iter)]
+        if self.converged or self.diverged:
+            lines.append(self.message)
+        return lines
+
+
+def _trace_line(t: int, x: Array, value: float) -> str:
+    """The trace line of iteration ``t``: ``'>%d f(%s) = %.5f' % (t, x, value)``."""
+    return ">%d f(%s) = %.5f" % (t, x, value)
+
 
 def random_start(bounds: ArrayLike, seed: int | None = None) -> Array:
     """A uniform random point in a box, drawn exactly as the original tutorials did.
@@ -208,7 +266,7 @@ def minimize(
             points.append(x)
             values.append(value)
             if verbose:
-                print(">%d f(%s) = %.5f" % (t, x, value))
+                print(_trace_line(t, x, value))
             if callback is not None and callback(t, x, value):
                 message = f"stopped by the callback at iteration {t}"
                 break

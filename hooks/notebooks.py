@@ -56,12 +56,13 @@ def _language(config: MkDocsConfig) -> str:
     return getattr(i18n, "current_language", None) or "en"
 
 
-def _note(config: MkDocsConfig, lang: str) -> str:
-    """The install note of downloaded notebooks, from the configured site and repository."""
+def _note(config: MkDocsConfig, lang: str, nb: Any) -> str:
+    """The install note of a downloaded notebook, from the configured site and repository."""
     project = tomllib.loads((execution.ROOT / "pyproject.toml").read_text())
     version = project["project"]["version"]
     wheel = f"gdbook-{version}-py3-none-any.whl"
-    return rendering.install_note(lang, version, wheel, config.site_url, config.repo_url)
+    packages = rendering.requirements(nb)
+    return rendering.install_note(lang, version, wheel, config.site_url, config.repo_url, packages)
 
 
 def _generated(config: MkDocsConfig, src_uri: str, dest_uri: str, content: bytes | str) -> File:
@@ -85,7 +86,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         base = Path(page_file.src_uri).name.split(".")[0]
         try:
             pngs = nbpages.figures(nb, done)
-            notebook = nbpages.download_notebook(nb, done, _note(config, lang))
+            notebook = nbpages.download_notebook(nb, done, _note(config, lang, nb))
         except execution.NotebookError as err:
             raise PluginError(f"{page_file.src_uri}: {err}") from err
         names = []

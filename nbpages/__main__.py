@@ -47,7 +47,8 @@ def render_docs(
             names.append(f"{base}-{lang}-figure-{k}.png")
             (target.parent / names[-1]).write_bytes(png)
         notebook = f"{base}-{lang}.ipynb"
-        note = render.install_note(lang, version, wheel, site_url, repo_url)
+        packages = render.requirements(nb)
+        note = render.install_note(lang, version, wheel, site_url, repo_url, packages)
         text = render.download_notebook(nb, results, note)
         (target.parent / notebook).write_text(text, encoding="utf-8")
         link = render.download_link(notebook, f"{base}.ipynb", lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import base64
 import re
 from collections.abc import Iterator
@@ -144,25 +145,50 @@ def download_link(notebook_file: str, download_name: str, lang: str) -> str:
     return f"[{TEXT[lang]['download']}]({notebook_file}){{ {attrs} }}"
 
 
+# modules a tutorial may import beyond gdbook's own dependencies -> the package to install
+PACKAGES = {"scipy": "scipy", "sklearn": "scikit-learn"}
+
+
+def requirements(nb: Notebook) -> list[str]:
+    """The packages besides gdbook that the notebook's code imports, in a stable order."""
+    found = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.Import):
+                found |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.add(node.module.split(".")[0])
+    return sorted(PACKAGES[m] for m in found if m in PACKAGES)
+
+
 def install_note(
-    lang: str, version: str, wheel: str, site_url: str | None, repo_url: str | None
+    lang: str,
+    version: str,
+    wheel: str,
+    site_url: str | None,
+    repo_url: str | None,
+    packages: list[str] | None = None,
 ) -> str:
     """The Markdown that opens a downloaded notebook: how to install this gdbook.
 
     With a ``site_url`` the command installs the wheel the site serves; without one the
     reader saves the wheel next to the notebook. A ``repo_url`` adds a ``git+`` install.
+    ``packages`` (see [`requirements`][nbpages.rendering.requirements]) are installed too.
     """
     t = TEXT[lang]
+    more = "".join(f" {p}" for p in packages or [])
     lines = [t["install"].format(version=version), ""]
     if site_url:
         target = f"gdbook[zh] @ {site_url.rstrip('/')}/downloads/{wheel}"
     else:
         lines += [t["install_file"].format(wheel=wheel), ""]
         target = f"./{wheel}[zh]"
-    lines += ["```bash", f'pip install "{target}"', "```"]
+    lines += ["```bash", f'pip install "{target}"{more}', "```"]
     if repo_url:
         lines += ["", t["install_repo"], "", "```bash"]
-        lines += [f'pip install "gdbook[zh] @ git+{repo_url.rstrip("/")}"', "```"]
+        lines += [f'pip install "gdbook[zh] @ git+{repo_url.rstrip("/")}"{more}', "```"]
     return "\n".join(lines)
 
 

@@ -163,6 +163,18 @@ def test_install_note_names_the_wheel_the_site_or_the_repository():
     assert 'pip install "gdbook[zh] @ https://h.example/book/downloads/gdbook-0.1.0-py3' in both
     assert 'pip install "gdbook[zh] @ git+https://code.example/o/gdbook"' in both
     assert "本笔记本需要 gdbook 0.1.0" in both
+    more = render.install_note("en", "0.1", "g.whl", None, None, ["scikit-learn", "scipy"])
+    assert 'pip install "./g.whl[zh]" scikit-learn scipy' in more
+
+
+def test_requirements_are_the_extra_packages_a_notebook_imports():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("import numpy as np\nfrom scipy.optimize import minimize"),
+        nbformat.v4.new_markdown_cell("import sklearn"),
+        nbformat.v4.new_code_cell("from sklearn.datasets import load_digits\nimport gdbook"),
+    ]
+    assert render.requirements(nb) == ["scikit-learn", "scipy"]
 
 
 def test_small_png_is_a_palette_png():

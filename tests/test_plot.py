@@ -77,3 +77,80 @@ def test_curve_and_dimension_errors():
     with pytest.raises(ValueError, match="curve needs a 1-D function"):
         gd.plot.curve(F.sphere)
     plt.close("all")
+
+
+def test_palette_one_distinct_colour_per_optimizer():
+    names = ["GradientDescent", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adadelta",
+             "Adam", "AdaMax", "Nadam", "AMSGrad", "AdamW"]  # fmt: skip
+    assert list(gd.plot.PALETTE) == names
+    assert len(set(gd.plot.PALETTE.values())) == len(names)
+    for name in names:
+        assert gd.plot.color(name) == gd.plot.PALETTE[name]
+    assert gd.plot.color("GD") == gd.plot.color("sgd") == gd.plot.color(gd.GradientDescent)
+    assert gd.plot.color("gradient descent") == gd.plot.PALETTE["GradientDescent"]
+    assert gd.plot.color("RMSprop") == gd.plot.color(gd.RMSProp(lr=0.1)) == "#999933"
+    assert gd.plot.color(gd.Nesterov) != gd.plot.color(gd.Momentum)  # a subclass, its own colour
+    with pytest.raises(ValueError, match="no palette colour for 'Lion'; the palette has Grad"):
+        gd.plot.color("Lion")
+    with pytest.raises(ValueError, match="no palette colour for 3"):
+        gd.plot.color(3)
+
+
+def line_styles(ax):
+    return {
+        line.get_label(): (line.get_color(), line.get_linestyle())
+        for line in ax.get_lines()
+        if not line.get_label().startswith("_")
+    }
+
+
+def test_paths_take_their_optimizers_colour_in_contour_and_convergence():
+    runs = {
+        "GD": gd.minimize(F.sphere, [0.8, -0.6], gd.GradientDescent(lr=0.1), 30),
+        "heavy ball": gd.minimize(F.sphere, [0.8, -0.6], gd.Momentum(lr=0.1), 30),  # its Run
+        "Adam (β1 = 0.8)": gd.minimize(F.sphere, [0.8, -0.6], gd.Adam(lr=0.1, beta1=0.8), 30),
+        "Adam (β1 = 0.5)": gd.minimize(F.sphere, [0.8, -0.6], gd.Adam(lr=0.1, beta1=0.5), 30),
+        "target": np.array([[0.5, 0.5], [0.0, 0.0]]),  # no optimizer: the cycle
+    }
+    expected = {
+        "GD": ("#000000", "-"),
+        "heavy ball": ("#0072B2", "-"),
+        "Adam (β1 = 0.8)": ("#D55E00", "-"),
+        "Adam (β1 = 0.5)": ("#D55E00", "--"),  # the same optimizer again: dashed
+        "target": ("#d62728", "-"),
+    }
+    styles = line_styles(gd.plot.contour(F.sphere, runs))
+    assert styles == expected | {gd.plot.text("minimum"): ("black", "None")}
+    values = {k: r if isinstance(r, gd.Run) else [1.0, 0.5] for k, r in runs.items()}
+    assert line_styles(gd.plot.convergence(values)) == expected
+    plt.close("all")
+
+
+def test_one_optimizer_on_several_paths_takes_the_cycle():
+    runs = {f"η = {lr}": gd.minimize(F.sphere, [0.8, -0.6], gd.GradientDescent(lr=lr), 30)
+            for lr in (0.1, 0.2, 0.3)}  # fmt: skip
+    styles = line_styles(gd.plot.convergence(runs))
+    assert list(styles.values()) == [("#d62728", "-"), ("#1f77b4", "-"), ("#ff7f0e", "-")]
+    single = line_styles(gd.plot.convergence({"η = 0.1": runs["η = 0.1"]}))
+    assert single == {"η = 0.1": ("#000000", "-")}  # one path of one optimizer: its colour
+    plt.close("all")
+
+
+def legend_box_and_lines(ax):
+    fig = ax.figure
+    fig.canvas.draw()
+    box = ax.get_legend().get_window_extent()
+    lines = [line.get_transform().transform_path(line.get_path()) for line in ax.get_lines()]
+    return box, lines
+
+
+def test_legend_covers_no_path_inside_or_goes_outside():
+    run = gd.minimize(F.sphere, [0.8, -0.6], gd.Adam(lr=0.05), 100)
+    box, lines = legend_box_and_lines(gd.plot.contour(F.sphere, {"Adam": run}))
+    assert not any(box.count_contains(p.vertices) or p.intersects_bbox(box) for p in lines)
+    # ten waves fill the axes: the legend moves out, to the right
+    crossing = {f"line {i}": np.sin(np.linspace(0, 30, 300) + i) for i in range(10)}
+    ax = gd.plot.convergence(crossing, log=False)
+    box, lines = legend_box_and_lines(ax)
+    assert box.x0 >= ax.get_window_extent().x1
+    plt.close("all")

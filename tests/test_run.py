@@ -58,6 +58,49 @@ def test_quiet_by_default_and_trace_format_when_verbose():
     assert out.getvalue() == ">0 f([0.4]) = 0.16000\n>1 f([0.32]) = 0.10240\n"
 
 
+def verbose_lines(*args, **kwargs):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        run = gd.minimize(*args, verbose=True, **kwargs)
+    return out.getvalue().splitlines(), run
+
+
+def test_trace_ends_with_the_message_as_verbose_prints_it():
+    lines, run = verbose_lines(F.sphere, [0.5, -0.5], gd.GradientDescent(lr=0.1), 1000, tol=1e-3)
+    assert run.converged and run.trace() == lines and lines[-1] == run.message
+    with pytest.warns(gd.DivergenceWarning):
+        lines, run = verbose_lines(F.sphere, [0.5, -0.5], gd.GradientDescent(lr=5.0), 1000)
+    assert run.diverged and run.trace() == lines and lines[-1] == run.message
+    lines, run = verbose_lines(F.sphere, [0.5], gd.Adam(lr=0.1), 0, gradient=lambda x: 2 * x)
+    assert run.trace() == lines == []
+
+
+def test_settles_at_is_the_first_iteration_that_stays_within_tol():
+    # f = 0.25 ** t on the parabola: below 1e-6 from t = 10 on
+    run = gd.minimize(F.parabola, [1.0], gd.GradientDescent(lr=0.25), 30)
+    assert run.settles_at(1e-6) == 10 == run.iterations_to(1e-6)
+    assert run.settles_at(1.0) == 0 and run.settles_at(0.0) is None
+    assert run.settles_at(1e-6, f_min=1.0) == 0 and run.settles_at(1e-6, f_min=-1.0) is None
+    assert run.settles_at(1e-6, f_min=-np.inf) is None
+    # momentum touches the tolerance and leaves it again: that does not count
+    osc = gd.minimize(F.parabola, [1.0], gd.Momentum(lr=0.4, momentum=0.9), 300)
+    gap = osc.values
+    touched = osc.iterations_to(1e-6)
+    settled = osc.settles_at(1e-6)
+    assert touched < settled and np.all(gap[settled:] <= 1e-6) and gap[settled - 1] > 1e-6
+    assert np.any(gap[touched:settled] > 1e-6)
+    with pytest.raises(ValueError, match="tol must be >= 0, got -1"):
+        run.settles_at(-1)
+    with pytest.raises(ValueError, match="f_min must be a number"):
+        run.settles_at(1e-6, f_min=np.nan)
+
+
+def test_a_diverged_run_never_settles():
+    with pytest.warns(gd.DivergenceWarning):
+        run = gd.minimize(F.parabola, [1.0], gd.GradientDescent(lr=2.0), 2000)
+    assert run.diverged and run.settles_at(1e300) is None
+
+
 def test_divergence_is_reported_never_silent_nan():
     with pytest.warns(gd.DivergenceWarning, match="diverged"):
         run = gd.minimize(F.sphere, [0.5, 0.5], gd.GradientDescent(lr=1.5), n_iter=2000)

@@ -103,3 +103,9 @@ def test_random_start_is_the_legacy_generator():
     x0 = gd.random_start(np.array([[-1.0, 1.0], [-1.0, 1.0]]), seed=1)
     np.random.seed(1)  # noqa: NPY002
     assert np.array_equal(x0, -1.0 + np.random.rand(2) * 2.0)  # noqa: NPY002
+
+
+@pytest.mark.parametrize("name", PUBLISHED)
+def test_run_trace_equals_the_printed_trace(name):
+    lines, run = gdbook_trace(name)
+    assert run.trace() == lines

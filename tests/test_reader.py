@@ -34,7 +34,7 @@ def section_code(page_html: str, heading_id: str) -> tuple[str, list[str]]:
     """The text and the first code block of the section under the heading ``heading_id``."""
     start = page_html.index(f'id="{heading_id}"')
     section = page_html[start : page_html.find("<h2", start + 1)]
-    code = re.search(r"<code>(.*?)</code>", section, re.S).group(1)
+    code = re.search(r"<pre[^>]*>.*?<code>(.*?)</code>", section, re.S).group(1)
     lines = html.unescape(re.sub(r"<[^>]+>", "", code)).strip().splitlines()
     return section, lines
 

@@ -88,8 +88,10 @@ def batches(
         ValueError: If ``n`` is below 1, or ``batch_size`` is below 1 or above ``n``.
 
     Example:
-        >>> [idx.tolist() for idx in batches(5, 2, shuffle=False)]
-        [[0, 1], [2, 3], [4]]
+        >>> [len(idx) for idx in batches(5, 2, shuffle=False)]
+        [2, 2, 1]
+        >>> next(batches(5, 2, shuffle=False)).tolist()
+        [0, 1]
     """
     n, batch_size = _check_batching(n, batch_size)
     order = np.random.default_rng(seed).permutation(n) if shuffle else np.arange(n)

@@ -133,7 +133,7 @@ def color(optimizer: str | Optimizer | type[Optimizer]) -> str:
     Raises:
         ValueError: If it names no optimizer of the palette.
 
-    Example:
+    Examples:
         >>> color("Adam"), color("rmsprop")
         ('#D55E00', '#999933')
     """
@@ -381,7 +381,8 @@ def surface(
 
     Args:
         fn: A 2-D test function.
-        path: A [`Run`][gdbook.Run] or a ``(k, 2)`` array of points.
+        path: A [`Run`][gdbook.Run] (drawn in its optimizer's colour) or a ``(k, 2)`` array
+            of points.
         ax: 3-D axes to draw in (create them with ``computed_zorder=False`` so the path
             stays visible); a new figure when None.
         bounds: Window; defaults to ``fn.bounds``.
@@ -398,9 +399,10 @@ def surface(
     ax = _axes(ax, projection="3d", figsize=(5.6, 4.4), computed_zorder=False)
     X, Y, Z = _grid(fn, bounds, resolution)
     ax.plot_surface(X, Y, Z, cmap="viridis", linewidth=0, antialiased=False, alpha=0.85, zorder=1)
+    c = color(path.optimizer) if isinstance(path, Run) else _COLORS[0]  # the palette's colour
     for label, p in _as_paths(path).items():
         # drawn after the surface and above it: 3-D depth sorting would otherwise hide the path
-        ax.plot(p[:, 0], p[:, 1], fn(p.T), "-o", color=_COLORS[0], ms=2.5, lw=1.4, label=label,
+        ax.plot(p[:, 0], p[:, 1], fn(p.T), "-o", color=c, ms=2.5, lw=1.4, label=label,
                 zorder=10)  # fmt: skip
     ax.view_init(elev=elev, azim=azim)
     ax.set_xlabel("x")

@@ -92,7 +92,7 @@ class Run:
         Raises:
             ValueError: If ``tol`` is negative or not a number, or ``f_min`` is NaN.
 
-        Example:
+        Examples:
             >>> import gdbook as gd
             >>> run = gd.minimize(gd.functions.parabola, [1.0], gd.GradientDescent(lr=0.25), 30)
             >>> run.settles_at(1e-6)  # f = 0.25 ** t, and 0.25 ** 10 < 1e-6 < 0.25 ** 9
@@ -148,7 +148,7 @@ def random_start(bounds: ArrayLike, seed: int | None = None) -> Array:
     Raises:
         ValueError: If ``bounds`` is not ``(d, 2)`` with finite ``low <= high``.
 
-    Example:
+    Examples:
         >>> random_start([[-1.0, 1.0]], seed=4)
         array([0.93405968])
     """
@@ -222,7 +222,7 @@ def minimize(
         ValueError: If ``x0`` is not a finite 1-D array, ``n_iter`` is negative, the
             gradient has the wrong shape, or ``tol`` is negative.
 
-    Example:
+    Examples:
         >>> import gdbook as gd
         >>> run = gd.minimize(gd.functions.sphere, [0.5, -0.5], gd.Adam(lr=0.1), n_iter=50)
         >>> run.points.shape
@@ -302,7 +302,7 @@ def numerical_gradient(f: Objective, x: ArrayLike, h: float = 1e-6) -> Array:
     Raises:
         ValueError: If ``h`` is not positive or ``x`` is not a finite 1-D array.
 
-    Example:
+    Examples:
         >>> numerical_gradient(lambda p: p[0] ** 2 + 3 * p[1], [1.0, 2.0]).round(6)
         array([2., 3.])
     """

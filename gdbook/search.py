@@ -153,7 +153,7 @@ def search_lr(
         ValueError: If ``lrs`` is empty or holds a rate that is not positive and finite,
             ``tol`` is negative, or ``f_min`` is not given and ``fn`` has no ``min_value``.
 
-    Example:
+    Examples:
         >>> import gdbook as gd
         >>> found = gd.search_lr(gd.GradientDescent, gd.functions.sphere, [0.8, -0.6],
         ...                      [0.01, 0.1, 0.5, 1.0], n_iter=100)

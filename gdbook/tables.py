@@ -122,7 +122,7 @@ def table(
         ValueError: If there are no columns, the columns (or ``index``) differ in length,
             ``formats`` names a column that does not exist, or a format spec does not apply.
 
-    Example:
+    Examples:
         >>> t = table({"lr": [0.01, 0.1], "settled at": [None, 31]}, formats={"lr": ".3g"})
         >>> print(t.markdown())
         | lr | settled at |

@@ -87,7 +87,7 @@ def batches(
         TypeError: If ``n`` or ``batch_size`` is not a whole number.
         ValueError: If ``n`` is below 1, or ``batch_size`` is below 1 or above ``n``.
 
-    Example:
+    Examples:
         >>> [len(idx) for idx in batches(5, 2, shuffle=False)]
         [2, 2, 1]
         >>> next(batches(5, 2, shuffle=False)).tolist()
@@ -125,7 +125,7 @@ def clip_grad_norm(
             real number.
         ValueError: If ``max_norm`` is not positive, or a gradient is not finite.
 
-    Example:
+    Examples:
         >>> clip_grad_norm(np.array([3.0, 4.0]), 1.0)  # norm 5: scaled by 1 / (5 + 1e-6)
         array([0.59999988, 0.79999984])
     """

@@ -314,5 +314,5 @@ def test_chinese_output_has_no_english_words(site, page):
     words = set()
     for block in shown:
         block = re.sub(r"\bf\(|\[[^\]]*\]|\b\d+(\.\d+)?e[-+]?\d+\b", " ", block)
-        words |= {w for w in re.findall(r"[A-Za-z_]{2,}", block) if w not in NAMES}
+        words |= {w for w in re.findall(r"[A-Za-z]{2,}", block) if w not in NAMES}
     assert not words, sorted(words)

@@ -332,11 +332,11 @@
 
   // --- the test functions, as in gdbook.functions ------------------------------------------
 
-  /** NumPy's np.sum of a short vector: the first entry plus the sum of the others. */
+  /** np.sum of a short vector: NumPy adds the entries from the first one on (fewer than 8). */
   function npSum(a) {
-    let rest = 0.0;
-    for (let i = 1; i < a.length; i++) rest += a[i];
-    return a.length > 1 ? a[0] + rest : a[0];
+    let total = a[0];
+    for (let i = 1; i < a.length; i++) total += a[i];
+    return total;
   }
 
   const TWO_PI = 2 * Math.PI; // 2 * np.pi, computed first as in NumPy

@@ -77,7 +77,7 @@ def bundle(root: Path = ROOT) -> bytes:
     if key in _built:
         return _built[key]
     d3 = ", ".join(f"{n} {v}" for n, v in sorted(packages.items()) if n.startswith("d3-"))
-    banner = f"/* gdbook widgets; bundles {d3} (ISC license, https://d3js.org) */"
+    banner = f"/* gdbook widgets; bundles {d3} (d3, ISC license) */"
     cmd = [
         str(root / "node_modules" / ".bin" / "esbuild"),
         ENTRY,

@@ -3,6 +3,9 @@
 
 export const LANG = (document.documentElement.lang || "en").toLowerCase().startsWith("zh") ? "zh" : "en";
 
+/** A name followed by Chinese text: a space after Latin letters or digits only. */
+const joinZh = (name, rest) => (/[A-Za-z0-9]$/.test(name) ? `${name} ${rest}` : `${name}${rest}`);
+
 const TEXT = {
   en: {
     title: (name) => `Try it: ${name}`,
@@ -50,11 +53,11 @@ const TEXT = {
     eps: "数值稳定项 ε",
     steps: "迭代次数",
     compare: (name) => `对比 ${name}`,
-    lrOf: (name) => `${name} 的学习率 η`,
+    lrOf: (name) => joinZh(name, "的学习率 η"),
     hint: "拖动白点，或在图上任意处点击，即可移动起点（也可选中白点后用方向键）。",
     raceHint: "拖动白点可移动起点。每个优化器有自己的学习率。",
     value: (name, value, n) => `${name}：迭代 ${n} 次后 f = ${value}`,
-    diverged: (name, t) => `${name} 在第 ${t} 次迭代发散：函数值或梯度不再有限，或超过 10¹⁰⁰。`,
+    diverged: (name, t) => joinZh(name, `在第 ${t} 次迭代发散：函数值或梯度不再有限，或超过 10¹⁰⁰。`),
     outside: (text) => `${text}（路径离开了画面）`,
     none: "无",
     slot: (k) => `优化器 ${k}`,

@@ -126,6 +126,11 @@ def main() -> int:
             browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(f"{base}/tutorials/adam/", wait_until="load")
+            # let MathJax finish typesetting the page first: it would compete for the thread
+            page.wait_for_function(
+                "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+            )
+            page.evaluate("() => MathJax.startup.promise")
             page.evaluate("gdbook.loadWidgets().then(w => { w.mountAll(); })")
             page.wait_for_selector(".gd-widget.gd-ready svg", state="attached")
             page.evaluate("document.querySelector('.gd-widget').scrollIntoView({block: 'center'})")
@@ -142,7 +147,9 @@ def main() -> int:
             browser.close()
     finally:
         httpd.shutdown()
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     print(f"Chromium {version}, Adam on Rosenbrock, 500 iterations ({r['points']} points drawn)")
+    print(f"load average {load} on {os.cpu_count()} cores (other work slows the figures below)")
     print(figures("recompute + redraw (target: median <= 16 ms)", r["single"]))
     print(figures("  with the parent's path (RMSProp) too", r["both"]))
     print(figures("  gdbook.run alone", r["run"]))

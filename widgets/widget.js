@@ -118,6 +118,7 @@ export function mountWidget(root) {
   }
 
   let pending = 0;
+  let shownLabel = null;
   function schedule() {
     if (!pending) pending = requestAnimationFrame(update);
   }
@@ -142,8 +143,12 @@ export function mountWidget(root) {
     plot.setPath(1, second && second.points);
     const fnName = gd.functions[s.fn].displayName(LANG);
     const names = [name, second && parent].filter(Boolean).map(optimizerName);
-    plot.setLabel(TEXT.plotLabel(fnName, names.join(LANG === "zh" ? "、" : " and ")));
-    legend.replaceChildren(...legendItems(names).flatMap((item, k) => (k ? [" ", item] : [item])));
+    const label = TEXT.plotLabel(fnName, names.join(LANG === "zh" ? "、" : " and "));
+    if (label !== shownLabel) {  // the legend changes with the function and the second path only
+      shownLabel = label;
+      plot.setLabel(label);
+      legend.replaceChildren(...legendItems(names).flatMap((item, k) => (k ? [" ", item] : [item])));
+    }
     return { main, parent: second };
   }
 

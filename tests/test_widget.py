@@ -187,12 +187,13 @@ def test_gdbook_js_computes_what_gdbook_computes(wpage):
     results = wpage.evaluate(
         "async (cases) => { const gd = await window.gdbookReady;"
         " return cases.map(c => { const r = gd.run(c);"
-        " return {points: r.points, values: r.values, diverged: r.diverged}; }); }",
+        " return {points: r.points, values: r.values, diverged: r.diverged, message: r.message};"
+        " }); }",
         todo,
     )
     compared, skipped, failures, stops = [], [], [], 0
     for case, js in zip(todo, results, strict=True):
-        assert set(js) == {"points", "values", "diverged"}
+        assert set(js) == {"points", "values", "diverged", "message"}
         run = gdbook_run(case)
         nudged = gdbook_run(case, np.nextafter(np.asarray(case["x0"]), math.inf))
         label = f"{case['optimizer']}{case['params']} on {case['fn']} from {case['x0']}"
@@ -208,6 +209,8 @@ def test_gdbook_js_computes_what_gdbook_computes(wpage):
         err = difference(js, run)
         if js["diverged"] != run.diverged or not err <= 1e-10:
             failures.append(f"{label}: error {err:.1e}, diverged {js['diverged']}/{run.diverged}")
+        elif js["message"] != run.message:
+            failures.append(f"{label}: says {js['message']!r}, gdbook {run.message!r}")
     assert failures == []
     assert len(compared) >= 0.75 * len(todo), f"only {len(compared)} of {len(todo)}: {skipped}"
     for name in OPTIMIZERS:

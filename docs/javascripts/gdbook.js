@@ -453,7 +453,19 @@
   // --- the run loop: gdbook.minimize ------------------------------------------------------
 
   const maxAbs = (a) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-  const gFormat = (v) => (Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-4) ? v.toExponential() : String(v));
+  /** A number as Python's f"{v:g}" writes it (six significant digits), for gdbook's messages. */
+  function gFormat(v) {
+    if (Number.isNaN(v)) return "nan";
+    if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";
+    if (v === 0) return Object.is(v, -0) ? "-0" : "0";
+    const [mantissa, e] = v.toExponential(5).split("e");
+    const exponent = Number(e);
+    if (exponent < -4 || exponent >= 6) {
+      const digits = String(Math.abs(exponent)).padStart(2, "0");
+      return `${mantissa.replace(/\.?0+$/, "")}e${exponent < 0 ? "-" : "+"}${digits}`;
+    }
+    return String(Number(v.toPrecision(6)));
+  }
 
   /**
    * Run `optimizer` from `x0` for `nIter` iterations and record the path: gdbook.minimize.

@@ -55,24 +55,38 @@
     return value;
   }
 
+  function fail(owner, name, value, what) {
+    throw new RangeError(`${owner}: ${name} must be ${what}, got ${value}`);
+  }
+
+  function positive(owner, name, value) {
+    if (!(checkReal(owner, name, value) > 0 && value < Infinity)) fail(owner, name, value, "positive and finite");
+  }
+
+  function nonnegative(owner, name, value) {
+    if (!(checkReal(owner, name, value) >= 0 && value < Infinity)) {
+      fail(owner, name, value, "zero or positive and finite");
+    }
+  }
+
+  function decay(owner, name, value) {
+    if (!(checkReal(owner, name, value) >= 0 && value < 1)) fail(owner, name, value, "in [0, 1)");
+  }
+
+  function nonnegativeOrInf(owner, name, value) {
+    if (!(checkReal(owner, name, value) >= 0)) fail(owner, name, value, "zero or positive");
+  }
+
   const CHECKS = {
-    lr: (o, n, v) => checkReal(o, n, v) > 0 && v < Infinity || fail(o, n, v, "positive and finite"),
-    eps: (o, n, v) => checkReal(o, n, v) >= 0 && v < Infinity || fail(o, n, v, "zero or positive and finite"),
+    lr: positive,
+    eps: nonnegative,
     momentum: decay,
     rho: decay,
     beta1: decay,
     beta2: decay,
-    initial_accumulator: (o, n, v) => checkReal(o, n, v) >= 0 && v < Infinity || fail(o, n, v, "zero or positive and finite"),
-    momentum_decay: (o, n, v) => checkReal(o, n, v) >= 0 || fail(o, n, v, "zero or positive"),
+    initial_accumulator: nonnegative,
+    momentum_decay: nonnegativeOrInf,
   };
-
-  function decay(owner, name, value) {
-    return (checkReal(owner, name, value) >= 0 && value < 1) || fail(owner, name, value, "in [0, 1)");
-  }
-
-  function fail(owner, name, value, what) {
-    throw new RangeError(`${owner}: ${name} must be ${what}, got ${value}`);
-  }
 
   // --- shared pieces of the update rules (gdbook's _ema, _ema_of_squares, _descend) --------
 
@@ -477,7 +491,9 @@
    */
   function minimize(objective, x0, optimizer, nIter = 100, { tol = null, max_value = 1e100 } = {}) {
     if (!(optimizer instanceof Optimizer)) throw new TypeError("optimizer must be a gdbook optimizer");
-    if (!Number.isInteger(nIter) || nIter < 0) throw new RangeError(`n_iter must be a whole number >= 0, got ${nIter}`);
+    if (!Number.isInteger(nIter) || nIter < 0) {
+      throw new RangeError(`n_iter must be a whole number >= 0, got ${nIter}`);
+    }
     const f = typeof objective === "function" ? objective : objective.fn;
     const grad = objective.gradient || objective.grad;
     if (typeof grad !== "function") throw new TypeError("minimize: the objective has no gradient");
@@ -485,13 +501,17 @@
     let state = optimizer.init(x);
     const points = [x];
     const values = [f(x)];
-    if (!Number.isFinite(values[0])) throw new RangeError(`the objective is not finite at x0: f(${x}) = ${values[0]}`);
+    if (!Number.isFinite(values[0])) {
+      throw new RangeError(`the objective is not finite at x0: f(${x}) = ${values[0]}`);
+    }
     let converged = false;
     let diverged = false;
     let message = `completed ${nIter} iterations`;
     for (let t = 0; t < nIter; t++) {
       const g = Array.from(grad(x));
-      if (g.length !== x.length) throw new RangeError(`gradient length ${g.length} does not match x length ${x.length}`);
+      if (g.length !== x.length) {
+        throw new RangeError(`gradient length ${g.length} does not match x length ${x.length}`);
+      }
       const finite = g.every(Number.isFinite);
       if (!finite || maxAbs(g) > max_value) {
         const what = finite ? `exceeds ${gFormat(max_value)}` : "is not finite";
@@ -504,7 +524,7 @@
         message = `converged: ||g|| <= ${gFormat(tol)} after ${t} iterations`;
         break;
       }
-      const [xNew, stateNew] = optimizer.update(x, g, state);
+      const [xNew, stateNew] = optimizer.update(x, g, state); // step() without its checks: they hold
       const value = f(xNew);
       if (!(xNew.every(Number.isFinite) && Math.abs(value) <= max_value)) {
         diverged = true;

@@ -10,11 +10,14 @@ this script: a pinned uv is installed with pip into ``.cache/uv-bootstrap`` (pip
 upgraded), then ``uv sync --locked`` makes ``.venv`` with gdbook (editable, with its ``zh``
 extra) and the ``docs`` and ``test`` dependency groups. A lock that no longer matches
 ``pyproject.toml`` stops the set-up. For ``test``, Debian's chromium package is installed too
-(apt-get, as root or through sudo) for the browser tests.
+(apt-get, as root or through sudo) for the browser tests. ``npm ci`` installs the widgets' npm
+packages (d3, esbuild) as ``package-lock.json`` pins them, when node_modules is missing or the
+lock changed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -51,8 +54,21 @@ def uv() -> Path:
 
 
 def setup() -> None:
-    """Make .venv match uv.lock exactly (quick when it already does)."""
+    """Make .venv match uv.lock and node_modules package-lock.json (quick when they do)."""
     run(uv(), "sync", "--locked", "--all-groups", "--python", sys.executable, "--quiet")
+    npm_ci()
+
+
+def npm_ci() -> None:
+    """``npm ci`` (the widgets' d3 and esbuild) when node_modules is missing or the lock changed."""
+    lock = hashlib.sha256((ROOT / "package-lock.json").read_bytes()).hexdigest()
+    stamp = ROOT / "node_modules" / ".gdbook-lock-sha256"
+    if stamp.exists() and stamp.read_text() == lock:
+        return
+    if shutil.which("npm") is None:
+        sys.exit("The site's widgets need Node.js and npm: install your system's npm package.")
+    run("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+    stamp.write_text(lock)
 
 
 def chromium() -> str:

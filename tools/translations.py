@@ -56,11 +56,15 @@ def record(chinese: Path) -> None:
 
 
 def find(name: str) -> Path:
-    for p in sorted(DOCS.rglob("*.zh.md")):
-        rel = p.relative_to(DOCS).as_posix()
-        if name in (p.name.removesuffix(".zh.md"), rel, rel.removesuffix(".zh.md")):
-            return p
-    sys.exit(f"no Chinese page named {name!r}")
+    """The Chinese page named by its path under docs/ (``api/index``) or an unambiguous stem."""
+    pages = sorted(DOCS.rglob("*.zh.md"))
+    by_path = [p for p in pages if p.relative_to(DOCS).as_posix().removesuffix(".zh.md") == name]
+    by_stem = [p for p in pages if p.name.removesuffix(".zh.md") == name]
+    found = by_path or by_stem
+    if len(found) != 1:
+        names = ", ".join(p.relative_to(DOCS).as_posix() for p in found) or "none"
+        sys.exit(f"{name!r} must name one Chinese page (found: {names})")
+    return found[0]
 
 
 def main(argv: list[str]) -> int:

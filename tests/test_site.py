@@ -44,6 +44,7 @@ PAGE_TERMS = [
     ("tutorials/adamax/", "gradient spike", "尖峰"),
     ("tutorials/nadam/", "look-ahead term", "前瞻项"),
     ("tutorials/amsgrad/", "non-convergence", "不收敛"),
+    ("tutorials/training-a-model/", "raw grey levels", "原始灰度"),
     ("comparison/", "quasi-Newton", "拟牛顿法"),
     ("questions/", "compass search", "罗盘搜索"),
 ]

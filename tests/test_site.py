@@ -44,6 +44,7 @@ PAGE_TERMS = [
     ("tutorials/adamax/", "gradient spike", "尖峰"),
     ("tutorials/nadam/", "look-ahead term", "前瞻项"),
     ("tutorials/amsgrad/", "non-convergence", "不收敛"),
+    ("tutorials/schedules/", "effective sample size", "有效样本数"),
     ("comparison/", "learning-rate search", "学习率搜索"),
     ("questions/", "compass search", "罗盘搜索"),
 ]

@@ -45,6 +45,7 @@ PAGE_TERMS = [
     ("tutorials/nadam/", "look-ahead term", "前瞻项"),
     ("tutorials/amsgrad/", "non-convergence", "不收敛"),
     ("tutorials/training-a-model/", "raw grey levels", "原始灰度"),
+    ("tutorials/schedules/", "effective sample size", "有效样本数"),
     ("comparison/", "quasi-Newton", "拟牛顿法"),
     ("questions/", "compass search", "罗盘搜索"),
 ]

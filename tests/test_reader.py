@@ -9,11 +9,13 @@ install command runs in that environment and the notebook runs there, in a fresh
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -72,24 +74,41 @@ def activated(home: Path, command: str) -> list[str]:
 
 def test_the_home_page_steps_start_jupyterlab_on_the_notebook(reader):
     env = {**os.environ, "BROWSER": "true", "JUPYTER_PLATFORM_DIRS": "1"}
-    cmd = "jupyter lab adam.ipynb --ServerApp.port=0 --ServerApp.token=reader"
-    # the page's last step, plus options that keep a test server private and quiet
+    # the page's last step, plus options that keep a test server private (and allow root)
+    cmd = "jupyter lab adam.ipynb --ServerApp.port=0 --IdentityProvider.token=reader"
+    cmd += " --allow-root" if os.geteuid() == 0 else ""
     proc = subprocess.Popen(
         activated(reader, cmd), cwd=reader, env=env, stderr=subprocess.PIPE, text=True,
         start_new_session=True,
     )  # fmt: skip
-    seen = ""
+    seen, port = "", None
     try:
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and "/lab/tree/adam.ipynb" not in seen:
+        while time.monotonic() < deadline and port is None:
             line = proc.stderr.readline()
             if not line and proc.poll() is not None:
                 break
             seen += line
+            if found := re.search(r"http://127\.0\.0\.1:(\d+)/lab", line):
+                port = found.group(1)
+        assert port, seen[-3000:]
+        url = f"http://127.0.0.1:{port}/api/contents/adam.ipynb?token=reader"
+        while True:  # the server logs its address a moment before it accepts connections
+            try:
+                with urllib.request.urlopen(url, timeout=30) as r:
+                    served = json.loads(r.read())
+                break
+            except urllib.error.URLError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
     finally:
-        os.killpg(proc.pid, 15)
+        if proc.poll() is None:
+            os.killpg(proc.pid, 15)
         proc.wait(timeout=30)
-    assert "/lab/tree/adam.ipynb" in seen, seen[-3000:]
+    assert served["name"] == "adam.ipynb" and served["type"] == "notebook"
+    assert any(">59 f(" in "".join(c["source"]) or "Adam" in "".join(c["source"])
+               for c in served["content"]["cells"])  # fmt: skip
 
 
 @pytest.fixture(scope="session")

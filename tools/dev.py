@@ -45,7 +45,11 @@ def uv() -> Path:
     stamp = UV_HOME / "uv-version"
     if not (UV.exists() and stamp.exists() and stamp.read_text() == UV_VERSION):
         print(f"installing uv {UV_VERSION} into {UV_HOME}", flush=True)
-        venv.EnvBuilder(with_pip=True, clear=True).create(UV_HOME)
+        try:
+            venv.EnvBuilder(with_pip=True, clear=True).create(UV_HOME)
+        except subprocess.CalledProcessError:  # Debian's python3 without ensurepip
+            apt("python3-venv")
+            venv.EnvBuilder(with_pip=True, clear=True).create(UV_HOME)
         pip = UV.parent / "python"
         env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
         run(pip, "-m", "pip", "install", "--quiet", f"uv=={UV_VERSION}", env=env)
@@ -71,6 +75,16 @@ def npm_ci() -> None:
     stamp.write_text(lock)
 
 
+def apt(package: str) -> None:
+    """Install a Debian package with apt-get (as root, or through sudo)."""
+    if shutil.which("apt-get") is None:
+        sys.exit(f"Install your system's {package} package, then run this again.")
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    run(*sudo, "apt-get", "update", "-qq", env=env)
+    run(*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", package, env=env)
+
+
 def chromium() -> str:
     """Path of Debian's chromium, installing it with apt-get when missing."""
     found = shutil.which("chromium") or (
@@ -78,12 +92,7 @@ def chromium() -> str:
     )
     if found:
         return found
-    if shutil.which("apt-get") is None:
-        sys.exit("The browser tests need Chromium: install your system's chromium package.")
-    sudo = [] if os.geteuid() == 0 else ["sudo"]
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    run(*sudo, "apt-get", "update", "-qq", env=env)
-    run(*sudo, "apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", env=env)
+    apt("chromium")  # the browser tests need it
     return "/usr/bin/chromium"
 
 

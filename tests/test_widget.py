@@ -172,6 +172,15 @@ def visit(pg, path: str) -> None:
     response = pg.goto(f"{pg.base}/{path}", wait_until="load")
     assert response.status == 200
     pg.wait_for_function("() => window.gdbook && window.gdbook.run && window.gdbook.loadWidgets")
+    # figures and math above a widget change the layout as they load: let them settle first
+    pg.evaluate(
+        """async () => {
+            document.querySelectorAll("img[loading=lazy]").forEach((i) => { i.loading = "eager"; });
+            await Promise.all([...document.images].map((i) => i.complete ? null
+                : new Promise((done) => { i.onload = i.onerror = done; })));
+            if (window.MathJax && MathJax.startup) await MathJax.startup.promise;
+        }"""
+    )
 
 
 def assert_clean(pg) -> None:

@@ -85,6 +85,7 @@
     beta1: decay,
     beta2: decay,
     initial_accumulator: nonnegative,
+    weight_decay: nonnegative,
     momentum_decay: nonnegativeOrInf,
   };
 
@@ -152,6 +153,7 @@
       if (g.length !== x.length) {
         throw new RangeError(`gradient length ${g.length} does not match x length ${x.length}`);
       }
+      if (this.weight_decay) g = g.map((gi, i) => gi + this.weight_decay * x[i]); // torch's L2
       return this.update(x, g, state);
     }
 
@@ -171,7 +173,7 @@
       return [x.map((xi, i) => xi - this.lr * g[i]), { t: state.t + 1 }];
     }
   }
-  GradientDescent.defaults = { lr: 1e-3 };
+  GradientDescent.defaults = { lr: 1e-3, weight_decay: 0.0 };
 
   /** Heavy-ball momentum: v <- momentum v + g, then x <- x - lr v. torch SGD(momentum=...). */
   class Momentum extends Optimizer {
@@ -183,7 +185,7 @@
       return [x.map((xi, i) => xi - this.lr * v[i]), { t: state.t + 1, v }];
     }
   }
-  Momentum.defaults = { lr: 1e-3, momentum: 0.9 };
+  Momentum.defaults = { lr: 1e-3, momentum: 0.9, weight_decay: 0.0 };
 
   /** Nesterov momentum, look-ahead form: v <- momentum v + g, x <- x - lr (g + momentum v). */
   class Nesterov extends Momentum {
@@ -207,7 +209,7 @@
       return [descend(x, this.lr, step), { t: state.t + 1, s }];
     }
   }
-  AdaGrad.defaults = { lr: 1e-2, eps: 1e-10, initial_accumulator: 0.0, eps_inside_sqrt: false };
+  AdaGrad.defaults = { lr: 1e-2, eps: 1e-10, initial_accumulator: 0.0, eps_inside_sqrt: false, weight_decay: 0.0 };
 
   /** RMSProp: s <- rho s + (1 - rho) g^2, x <- x - lr g / (sqrt(s) + eps). torch RMSprop(alpha=rho). */
   class RMSProp extends Optimizer {
@@ -223,7 +225,7 @@
       return [descend(x, this.lr, step), { t: state.t + 1, s }];
     }
   }
-  RMSProp.defaults = { lr: 1e-2, rho: 0.99, eps: 1e-8, eps_inside_sqrt: false };
+  RMSProp.defaults = { lr: 1e-2, rho: 0.99, eps: 1e-8, eps_inside_sqrt: false, weight_decay: 0.0 };
 
   /** Adadelta (Zeiler 2012): the step is sqrt(E[dx^2] + eps) / sqrt(E[g^2] + eps) g. torch.optim.Adadelta. */
   class Adadelta extends Optimizer {
@@ -237,7 +239,7 @@
       return [descend(x, this.lr, dx), { t: state.t + 1, eg2, edx2 }];
     }
   }
-  Adadelta.defaults = { lr: 1.0, rho: 0.9, eps: 1e-6 };
+  Adadelta.defaults = { lr: 1.0, rho: 0.9, eps: 1e-6, weight_decay: 0.0 };
 
   /** Adam (Kingma & Ba, Algorithm 1), in torch's order: x - lr_t m / (sqrt(v) + eps c). */
   class Adam extends Optimizer {
@@ -255,7 +257,7 @@
       return [descend(x, lrT, step), { t, m, v }];
     }
   }
-  Adam.defaults = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+  Adam.defaults = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.0 };
 
   /** AdaMax (Kingma & Ba, Algorithm 2): u <- max(beta2 u, |g| + eps) (torch), step m / u. */
   class AdaMax extends Optimizer {
@@ -277,7 +279,7 @@
       return [descend(x, lrT, step), { t, m, u }];
     }
   }
-  AdaMax.defaults = { lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, variant: "torch" };
+  AdaMax.defaults = { lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, variant: "torch", weight_decay: 0.0 };
   AdaMax.variants = ["torch", "paper"];
 
   /** Nadam (Dozat 2016), torch's NAdam: the momentum schedule mu_t and a look-ahead step. */
@@ -304,7 +306,7 @@
       return [descend(x, this.lr, step), { t, m, v, mu_product: muProduct }];
     }
   }
-  Nadam.defaults = { lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, momentum_decay: 4e-3 };
+  Nadam.defaults = { lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, momentum_decay: 4e-3, weight_decay: 0.0 };
 
   /** AMSGrad (Reddi et al. 2018); default variant torch's Adam(amsgrad=True). */
   class AMSGrad extends Optimizer {
@@ -337,7 +339,7 @@
       return [descend(x, lrT, step), { t, m, v, v_max: vMax }];
     }
   }
-  AMSGrad.defaults = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, variant: "torch" };
+  AMSGrad.defaults = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, variant: "torch", weight_decay: 0.0 };
   AMSGrad.variants = ["torch", "optax", "paper", "original"];
 
   const OPTIMIZERS = {

@@ -43,7 +43,7 @@ PAGE_TERMS = [
     ("tutorials/adam/", "learning rate is a distance", "关掉偏差校正"),
     ("tutorials/adamax/", "gradient spike", "尖峰"),
     ("tutorials/nadam/", "look-ahead term", "前瞻项"),
-    ("tutorials/amsgrad/", "non-convergence", "在线问题"),
+    ("tutorials/amsgrad/", "non-convergence", "在线优化问题"),
     ("tutorials/training-a-model/", "raw grey levels", "原始灰度"),
     ("tutorials/schedules/", "effective sample size", "有效样本数"),
     ("comparison/", "quasi-Newton", "拟牛顿法"),

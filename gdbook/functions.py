@@ -95,7 +95,7 @@ def _booth(x):
 def _booth_grad(x):
     a = x[0] + 2 * x[1] - 7
     b = 2 * x[0] + x[1] - 5
-    return np.stack([2 * a + 4 * b, 4 * a + 2 * b])
+    return np.array([2 * a + 4 * b, 4 * a + 2 * b])
 
 
 def _rosenbrock(x):
@@ -104,7 +104,7 @@ def _rosenbrock(x):
 
 def _rosenbrock_grad(x):
     r = x[1] - x[0] ** 2
-    return np.stack([-2 * (1 - x[0]) - 400 * x[0] * r, 200 * r])
+    return np.array([-2 * (1 - x[0]) - 400 * x[0] * r, 200 * r])
 
 
 def _beale_terms(x):
@@ -122,7 +122,7 @@ def _beale_grad(x):
     y = x[1]
     dx = 2 * a * (y - 1) + 2 * b * (y**2 - 1) + 2 * c * (y**3 - 1)
     dy = 2 * a * x[0] + 4 * b * x[0] * y + 6 * c * x[0] * y**2
-    return np.stack([dx, dy])
+    return np.array([dx, dy])
 
 
 def _himmelblau(x):
@@ -132,7 +132,7 @@ def _himmelblau(x):
 def _himmelblau_grad(x):
     a = x[0] ** 2 + x[1] - 11
     b = x[0] + x[1] ** 2 - 7
-    return np.stack([4 * x[0] * a + 2 * b, 2 * a + 4 * x[1] * b])
+    return np.array([4 * x[0] * a + 2 * b, 2 * a + 4 * x[1] * b])
 
 
 def _rastrigin(x):
@@ -148,7 +148,7 @@ def _saddle(x):
 
 
 def _saddle_grad(x):
-    return np.stack([2 * x[0], -2 * x[1]])
+    return np.array([2 * x[0], -2 * x[1]])
 
 
 def quadratic(a: float = 0.2, b: float = 4.0) -> TestFunction:
@@ -178,7 +178,7 @@ def quadratic(a: float = 0.2, b: float = 4.0) -> TestFunction:
         name_zh=f"病态二次函数（κ = {k:g}）",
         formula=rf"\tfrac12\,({a:g}\,x^2 + {b:g}\,y^2)",
         fn=lambda x: 0.5 * (a * x[0] ** 2 + b * x[1] ** 2),
-        grad=lambda x: np.stack([a * x[0], b * x[1]]),
+        grad=lambda x: np.array([a * x[0], b * x[1]]),
         bounds=_window((-5, 5), (-5, 5)),
         minima=np.zeros((1, 2)),
     )

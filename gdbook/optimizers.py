@@ -296,6 +296,10 @@ class Optimizer:
         x = as_point(x)
         g = _as_gradient(g, x)
         self._check_state(state, x)
+        return self._apply(x, g, state)
+
+    def _apply(self, x: Array, g: Array, state: Any) -> tuple[Array, Any]:
+        """``update`` on inputs already checked: at once, or block by block if ``x`` is long."""
         if x.size <= 4 * BLOCK:
             return self.update(x, g, state)
         return self._update_in_blocks(x, g, state)

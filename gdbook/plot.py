@@ -27,7 +27,7 @@ from typing import Any
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib import font_manager, patheffects
+from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.legend import Legend
 from numpy.typing import ArrayLike, NDArray
@@ -346,11 +346,13 @@ def contour(
         X, Y, Z, levels=levels, cmap="viridis", norm=mpl.colors.LogNorm() if log else None
     )
     ax.contour(X, Y, Z, levels=cs.levels, colors="white", linewidths=0.3, alpha=0.5)
-    outline = [patheffects.withStroke(linewidth=3.0, foreground="white", alpha=0.6)]
     drawn = _as_paths(paths)
     for (label, p), (c, ls) in zip(drawn.items(), _styles(_labelled(paths)), strict=True):
+        # a white outline under the path (a plain wide line: path effects on markers
+        # would draw every marker on its own, seconds for a long path)
+        ax.plot(p[:, 0], p[:, 1], ls=ls, color="white", lw=3.0, alpha=0.6)
         ax.plot(p[:, 0], p[:, 1], ls=ls, color=c, lw=1.6, label=label,
-                marker="." if markers else None, ms=4, path_effects=outline)  # fmt: skip
+                marker="." if markers else None, ms=4)  # fmt: skip
         ax.plot(p[0, 0], p[0, 1], "o", mfc="white", mec=c, ms=7, zorder=5)
     if show_minima and len(fn.minima):
         ax.plot(fn.minima[:, 0], fn.minima[:, 1], "x", color="black", ms=8, mew=2,

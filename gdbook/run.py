@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -248,17 +249,19 @@ def minimize(
             g = np.asarray(grad(x), dtype=float)
             if g.shape != x.shape:
                 raise ValueError(f"gradient shape {g.shape} does not match x shape {x.shape}")
-            finite = bool(np.all(np.isfinite(g)))
-            if not finite or np.max(np.abs(g)) > max_value:
+            largest = np.abs(g).max()  # NaN if any entry is NaN
+            if not largest <= max_value:
+                finite = bool(np.isfinite(g).all())
                 what = f"exceeds {max_value:g}" if finite else "is not finite"
                 diverged, message = True, f"diverged: the gradient {what} at iteration {t}"
                 break
-            if tol is not None and np.linalg.norm(g) <= tol:
+            if tol is not None and math.sqrt(g @ g) <= tol:  # the Euclidean norm of g
                 converged, message = True, f"converged: ||g|| <= {tol:g} after {t} iterations"
                 break
-            x_new, state_new = optimizer.step(x, g, state)
+            # x and g are checked here, so the step's own checks are skipped
+            x_new, state_new = optimizer._apply(x, g, state)
             value = float(objective(x_new))
-            if not (np.all(np.isfinite(x_new)) and abs(value) <= max_value):
+            if not (np.isfinite(x_new).all() and abs(value) <= max_value):
                 limit = f"limit {max_value:g}"
                 diverged, message = True, f"diverged: f = {value:g} at iteration {t} ({limit})"
                 break

@@ -59,7 +59,10 @@ def uv() -> Path:
 
 def setup() -> None:
     """Make .venv match uv.lock and node_modules package-lock.json (quick when they do)."""
-    run(uv(), "sync", "--locked", "--all-groups", "--python", sys.executable, "--quiet")
+    # --compile-bytecode: every kernel and test process then starts from .pyc files, even
+    # where PYTHONDONTWRITEBYTECODE keeps Python from writing them (matplotlib imports 3x faster)
+    run(uv(), "sync", "--locked", "--all-groups", "--compile-bytecode", "--python", sys.executable,
+        "--quiet")  # fmt: skip
     npm_ci()
 
 

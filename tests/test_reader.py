@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -29,7 +30,6 @@ from test_site import TUTORIALS  # noqa: E402
 
 NOTEBOOK_PAGES = [f"tutorials/{t}/{t}" for t in TUTORIALS]
 NOTEBOOK_PAGES += ["comparison/comparison", "questions/questions"]
-INSTALLED: set[str] = set()
 
 
 def section_code(page_html: str, heading_id: str) -> tuple[str, list[str]]:
@@ -122,25 +122,64 @@ def reader_kernel(reader) -> str:
     return "gdbook-reader"
 
 
-@pytest.mark.parametrize("lang", ["", "zh/"])
-@pytest.mark.parametrize("page", NOTEBOOK_PAGES, ids=lambda p: p.split("/")[-1])
-def test_downloaded_notebook_runs_as_written(site, reader, reader_kernel, tmp_path, lang, page):
-    nb = nbformat.read(site / lang / f"{page}.ipynb", as_version=4)
-    nbformat.validate(nb)
-    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+def install_command(nb) -> str:
+    """The ``pip install`` line of a downloaded notebook's first cell (its install note)."""
     note = nb.cells[0]
     assert note.cell_type == "markdown"
-    install = re.findall(r"^pip install .*$", note.source, re.M)[0]
+    return re.findall(r"^pip install .*$", note.source, re.M)[0]
+
+
+@pytest.fixture(scope="session")
+def reader_runs(site, reader, reader_kernel, tmp_path_factory) -> dict[str, object]:
+    """Every downloaded notebook, run as a reader would, two kernels at a time.
+
+    Each notebook's own install command runs first in the reader's environment (the same
+    command on most pages: each distinct one once). Returns ``{lang + page: executed
+    notebook or the exception it raised}``.
+    """
+    notebooks = {lang + page: nbformat.read(site / lang / f"{page}.ipynb", as_version=4)
+                 for lang in ("", "zh/") for page in NOTEBOOK_PAGES}  # fmt: skip
+    installs = {}
+    for nb in notebooks.values():
+        install = install_command(nb)
+        if install not in installs:
+            proc = subprocess.run(activated(reader, install), cwd=reader, capture_output=True,
+                                  text=True, timeout=600)  # fmt: skip
+            installs[install] = proc
+    runs: dict[str, object] = {}
+
+    def run(name: str) -> None:
+        nb = notebooks[name]
+        proc = installs[install_command(nb)]
+        if proc.returncode != 0:
+            runs[name] = AssertionError(f"{install_command(nb)} failed:\n{proc.stderr[-3000:]}")
+            return
+        nbformat.validate(nb)
+        unrun = all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+        folder = tmp_path_factory.mktemp("notebook")
+        try:
+            NotebookClient(nb, timeout=300, kernel_name=reader_kernel, allow_errors=False,
+                           resources={"metadata": {"path": str(folder)}}).execute()  # fmt: skip
+            runs[name] = nb if unrun else AssertionError("the download came with outputs")
+        except Exception as err:  # reported by the notebook's own test
+            runs[name] = err
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two cores: two kernels
+        list(pool.map(run, notebooks))
+    return runs
+
+
+@pytest.mark.parametrize("lang", ["", "zh/"])
+@pytest.mark.parametrize("page", NOTEBOOK_PAGES, ids=lambda p: p.split("/")[-1])
+def test_downloaded_notebook_runs_as_written(site, reader_runs, lang, page):
+    downloaded = nbformat.read(site / lang / f"{page}.ipynb", as_version=4)
+    install = install_command(downloaded)
     assert install.startswith(f'pip install "gdbook[zh] @ {SITE_URL}downloads/gdbook-')
-    if install not in INSTALLED:  # the same command on every page: run it once
-        proc = subprocess.run(activated(reader, install), cwd=reader, capture_output=True,
-                              text=True, timeout=600)  # fmt: skip
-        assert proc.returncode == 0, proc.stderr[-3000:]
-        INSTALLED.add(install)
     expected = 'set_language("zh")' if lang else 'set_language("en")'
-    assert any(expected in c.source for c in nb.cells if c.cell_type == "code")
-    NotebookClient(nb, timeout=300, kernel_name=reader_kernel, allow_errors=False,
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()  # fmt: skip
+    assert any(expected in c.source for c in downloaded.cells if c.cell_type == "code")
+    nb = reader_runs[lang + page]
+    if isinstance(nb, Exception):
+        raise nb
     outputs = [o for c in nb.cells for o in c.get("outputs", [])]
     shown = "".join(o.get("text", "") + o.get("data", {}).get("text/markdown", "") for o in outputs)
     assert shown.strip()  # printed lines or tables

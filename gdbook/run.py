@@ -221,7 +221,8 @@ def minimize(
     Raises:
         TypeError: If there is no gradient or an argument has the wrong type.
         ValueError: If ``x0`` is not a finite 1-D array, ``n_iter`` is negative, the
-            gradient has the wrong shape, or ``tol`` is negative.
+            gradient has the wrong shape, ``tol`` is negative or ``max_value`` is not
+            positive.
 
     Examples:
         >>> import gdbook as gd
@@ -235,6 +236,8 @@ def minimize(
         raise ValueError(f"n_iter must be a whole number >= 0, got {n_iter!r}")
     if tol is not None and not (tol >= 0):
         raise ValueError(f"tol must be >= 0 or None, got {tol!r}")
+    if not (max_value > 0):
+        raise ValueError(f"max_value must be > 0 (inf allowed), got {max_value!r}")
     grad = _gradient_of(objective, gradient)
     x = as_point(x0, "x0").astype(float, copy=True)
     state = optimizer.init(x)
@@ -242,6 +245,7 @@ def minimize(
     if not np.isfinite(values[0]):
         raise ValueError(f"the objective is not finite at x0: f({x}) = {values[0]}")
     converged = diverged = False
+    bound = max_value * max_value  # inf above 1e154: then only finiteness is tested
     message = f"completed {n_iter} iterations"
     # Overflow on the way to divergence is detected and reported below: no NumPy warnings.
     with np.errstate(over="ignore", invalid="ignore"):
@@ -249,19 +253,22 @@ def minimize(
             g = np.asarray(grad(x), dtype=float)
             if g.shape != x.shape:
                 raise ValueError(f"gradient shape {g.shape} does not match x shape {x.shape}")
-            largest = np.abs(g).max()  # NaN if any entry is NaN
-            if not largest <= max_value:
+            # every |g_i| <= ||g||: a finite ||g||^2 within max_value^2 settles it in one pass
+            squared = float(g.dot(g))
+            if not (math.isfinite(squared) and squared <= bound):  # rare: look at each entry
                 finite = bool(np.isfinite(g).all())
-                what = f"exceeds {max_value:g}" if finite else "is not finite"
-                diverged, message = True, f"diverged: the gradient {what} at iteration {t}"
-                break
-            if tol is not None and math.sqrt(g @ g) <= tol:  # the Euclidean norm of g
+                if not (finite and np.abs(g).max() <= max_value):
+                    what = f"exceeds {max_value:g}" if finite else "is not finite"
+                    diverged, message = True, f"diverged: the gradient {what} at iteration {t}"
+                    break
+            if tol is not None and math.sqrt(squared) <= tol:  # the Euclidean norm of g
                 converged, message = True, f"converged: ||g|| <= {tol:g} after {t} iterations"
                 break
             # x and g are checked here, so the step's own checks are skipped
             x_new, state_new = optimizer._apply(x, g, state)
             value = float(objective(x_new))
-            if not (np.isfinite(x_new).all() and abs(value) <= max_value):
+            finite_x = math.isfinite(float(x_new.dot(x_new))) or np.isfinite(x_new).all()
+            if not (finite_x and abs(value) <= max_value):
                 limit = f"limit {max_value:g}"
                 diverged, message = True, f"diverged: f = {value:g} at iteration {t} ({limit})"
                 break

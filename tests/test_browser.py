@@ -102,26 +102,48 @@ def test_language_switcher_keeps_the_page(page, server, path):
     assert page.inner_text("article h1") == title_en
 
 
-def search(page, server, lang, query):
-    """Type a query in the header's search box; return the linked pages of all results."""
-    page.goto(f"{server}/{lang}")
-    page.click("input.md-search__input")  # on a wide screen the search box is in the header
-    page.fill("input.md-search__input", query)
-    page.press("input.md-search__input", "End")  # Material searches on key events
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
-    # Material renders results in batches as the list is scrolled: scroll until all are there
-    count = -1
-    while count != page.locator(".md-search-result__item").count():
-        count = page.locator(".md-search-result__item").count()
-        page.locator(".md-search-result__item").last.scroll_into_view_if_needed()
-        page.wait_for_timeout(300)
-    links = page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.href)")
-    return [urlparse(u).path.lstrip("/") for u in links]
+@pytest.fixture(scope="module")
+def search(browser, server):
+    """``search(lang, query)``: type a query in the header's search box, as a reader does,
+    and return the linked pages of all its results.
+
+    One page per language is kept open for all searches (the index is built once per page
+    load, as in a reader's tab); before each query the box is cleared and the old results
+    are gone.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pages = {}
+
+    def run(lang: str, query: str) -> list[str]:
+        if lang not in pages:
+            pages[lang] = context.new_page()
+            pages[lang].goto(f"{server}/{lang}")
+            pages[lang].click("input.md-search__input")  # wide screen: the box is in the header
+        page = pages[lang]
+        box = page.locator("input.md-search__input")
+        box.fill("")
+        box.press("End")
+        page.wait_for_function("() => !document.querySelector('.md-search-result__item')")
+        box.fill(query)
+        box.press("End")  # Material searches on key events
+        page.wait_for_selector(".md-search-result__item", timeout=15000)
+        # Material renders results in batches as the list is scrolled: scroll until all are there
+        count = -1
+        while count != page.locator(".md-search-result__item").count():
+            count = page.locator(".md-search-result__item").count()
+            page.locator(".md-search-result__item").last.scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+        assert box.input_value() == query
+        links = page.eval_on_selector_all(".md-search-result__item a", "e => e.map(a => a.href)")
+        return [urlparse(u).path.lstrip("/") for u in links]
+
+    yield run
+    context.close()
 
 
 @pytest.mark.parametrize("lang,query,expected", SEARCHES, ids=[f"{s[0]}{s[1]}" for s in SEARCHES])
-def test_search_finds_the_page(page, server, lang, query, expected):
-    assert expected in search(page, server, lang, query)
+def test_search_finds_the_page(search, lang, query, expected):
+    assert expected in search(lang, query)
 
 
 def test_dark_theme_toggle(page, server):

@@ -2,6 +2,7 @@
 
 import contextlib
 import io
+import re
 import warnings
 
 import numpy as np
@@ -135,6 +136,9 @@ def test_minimize_errors():
         gd.minimize(F.sphere, [1.0, 1.0], gd.Adam(), n_iter=-1)
     with pytest.raises(ValueError, match="tol must be >= 0"):
         gd.minimize(F.sphere, [1.0, 1.0], gd.Adam(), tol=-1.0)
+    for bad in (0.0, -1.0, float("nan")):
+        with pytest.raises(ValueError, match=r"max_value must be > 0 \(inf allowed\), got"):
+            gd.minimize(F.sphere, [1.0, 1.0], gd.Adam(), max_value=bad)
     with pytest.raises(TypeError, match="optimizer must be a gdbook optimizer"):
         gd.minimize(F.sphere, [1.0, 1.0], "adam")
     with pytest.raises(ValueError, match="x0 is not finite"):
@@ -196,3 +200,41 @@ def test_divergence_raises_no_numpy_overflow_warning():
         run = gd.minimize(F.beale, [4.0, 4.0], gd.GradientDescent(lr=0.5), n_iter=100)
     assert run.diverged
     assert [w.category for w in caught] == [gd.DivergenceWarning]
+
+
+@pytest.mark.parametrize(
+    "gradient,max_value,what",
+    [
+        ([1e100 * 1.0000001, 0.0], 1e100, "exceeds 1e+100"),  # one entry just above the limit
+        ([7e99, 7e99], 1e100, None),  # ||g|| above the limit, every entry within it
+        ([np.inf, 0.0], 1e100, "is not finite"),
+        ([np.nan, 1.0], 1e100, "is not finite"),
+        ([np.inf, 0.0], 1e200, "is not finite"),  # max_value**2 overflows to inf
+        ([1e160, 1e160], 1e200, None),  # ||g||**2 overflows, the entries are within the limit
+        ([3e200, 0.0], np.inf, None),
+        ([np.inf, 0.0], np.inf, "is not finite"),
+    ],
+)
+def test_divergence_is_judged_per_gradient_entry(gradient, max_value, what):
+    g = np.array(gradient)
+    opt = gd.GradientDescent(lr=1e-300)  # the point barely moves: only the gradient matters
+    if what is None:
+        run = gd.minimize(F.sphere, [1.0, 1.0], opt, 3, gradient=lambda x: g, max_value=max_value)
+        assert not run.diverged and run.n_iter == 3
+    else:
+        with pytest.warns(
+            gd.DivergenceWarning, match=re.escape(f"the gradient {what} at iteration 0")
+        ):
+            run = gd.minimize(F.sphere, [1.0, 1.0], opt, 3, gradient=lambda x: g,
+                              max_value=max_value)  # fmt: skip
+        assert run.diverged and run.n_iter == 0
+
+
+def test_a_point_that_overflows_is_divergence_even_if_the_value_is_finite():
+    def flat(x):
+        return 0.0  # ignores x entirely
+
+    with pytest.warns(gd.DivergenceWarning, match="diverged: f = 0 at iteration 1"):
+        run = gd.minimize(flat, [1.0, 1.0], gd.GradientDescent(lr=1e308), 5,
+                          gradient=lambda x: np.array([1.0, 1.0]))  # fmt: skip
+    assert run.diverged and np.all(np.isfinite(run.points))

@@ -103,3 +103,17 @@ def browser():
         b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+def recording(pg):
+    """Make a Playwright page collect what went wrong and what it asked for, and return it.
+
+    ``pg.errors``: console errors, uncaught exceptions and failed requests, as text;
+    ``pg.requests``: the address of every request.
+    """
+    pg.errors, pg.requests = [], []
+    pg.on("console", lambda m: m.type == "error" and pg.errors.append(m.text))
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.on("requestfailed", lambda r: pg.errors.append(f"failed: {r.url}"))
+    pg.on("request", lambda r: pg.requests.append(r.url))
+    return pg

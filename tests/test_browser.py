@@ -6,6 +6,7 @@ import re
 from urllib.parse import urlparse
 
 import pytest
+from conftest import recording
 from test_site import DOCS, PAGE_TERMS, doc_pages
 
 PAGES = [lang + page for lang in ("", "zh/") for page in doc_pages()]
@@ -23,12 +24,7 @@ SEARCHES = [
 @pytest.fixture()
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.errors, pg.requests = [], []
-    pg.on("console", lambda m: m.type == "error" and pg.errors.append(m.text))
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    pg.on("requestfailed", lambda r: pg.errors.append(f"failed: {r.url}"))
-    pg.on("request", lambda r: pg.requests.append(r.url))
+    pg = recording(context.new_page())
     yield pg
     context.close()
 

@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 import pytest
+from conftest import recording
 from test_site import ROOT, TUTORIALS
 
 import gdbook as gd
@@ -154,12 +155,7 @@ def wpage(browser, server, site):
         "**/search/search_index.json",
         lambda r: r.fulfill(body=empty, content_type="application/json"),
     )
-    pg = context.new_page()
-    pg.errors, pg.requests = [], []
-    pg.on("console", lambda m: m.type == "error" and pg.errors.append(m.text))
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    pg.on("requestfailed", lambda r: pg.errors.append(f"failed: {r.url}"))
-    pg.on("request", lambda r: pg.requests.append(r.url))
+    pg = recording(context.new_page())
     pg.base = server
     yield pg
     context.close()

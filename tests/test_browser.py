@@ -29,6 +29,22 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture()
+def page_without_math(browser):
+    """A page whose MathJax is an empty script, for tests of navigation, not of typesetting.
+
+    Typesetting takes about 1.4 s of each page load; the math of every page, in both
+    languages, is checked by test_page_loads_clean_offline_with_math_and_figures.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route(
+        "**/assets/mathjax/tex-chtml.js",
+        lambda r: r.fulfill(body="", content_type="text/javascript"),
+    )
+    yield context.new_page()
+    context.close()
+
+
 def wait_for_math(pg):
     pg.wait_for_function(
         "() => !document.querySelector('.arithmatex') || "
@@ -82,7 +98,8 @@ SWITCHED = [p for p in doc_pages() if p.startswith("tutorials/")] + ["comparison
 
 
 @pytest.mark.parametrize("path", SWITCHED)
-def test_language_switcher_keeps_the_page(page, server, path):
+def test_language_switcher_keeps_the_page(page_without_math, server, path):
+    page = page_without_math
     page.goto(f"{server}/{path}")
     title_en = page.inner_text("article h1")
     page.hover(".md-header__option .md-select")

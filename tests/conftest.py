@@ -117,3 +117,16 @@ def recording(pg):
     pg.on("requestfailed", lambda r: pg.errors.append(f"failed: {r.url}"))
     pg.on("request", lambda r: pg.requests.append(r.url))
     return pg
+
+
+def without_mathjax(context):
+    """Serve MathJax as an empty script in a Playwright browser context, and return it.
+
+    For tests of something else than typesetting, which costs about 1.4 s of each page load;
+    the math of every page is checked by test_page_loads_clean_offline_with_math_and_figures.
+    """
+    context.route(
+        "**/assets/mathjax/tex-chtml.js",
+        lambda r: r.fulfill(body="", content_type="text/javascript"),
+    )
+    return context

@@ -6,7 +6,7 @@ import re
 from urllib.parse import urlparse
 
 import pytest
-from conftest import recording
+from conftest import recording, without_mathjax
 from test_site import DOCS, PAGE_TERMS, doc_pages
 
 PAGES = [lang + page for lang in ("", "zh/") for page in doc_pages()]
@@ -37,10 +37,7 @@ def page_without_math(browser):
     languages, is checked by test_page_loads_clean_offline_with_math_and_figures.
     """
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.route(
-        "**/assets/mathjax/tex-chtml.js",
-        lambda r: r.fulfill(body="", content_type="text/javascript"),
-    )
+    without_mathjax(context)
     yield context.new_page()
     context.close()
 

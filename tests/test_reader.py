@@ -139,9 +139,9 @@ def reader_runs(site, reader, reader_kernel, tmp_path_factory) -> dict[str, obje
     """
     notebooks = {lang + page: nbformat.read(site / lang / f"{page}.ipynb", as_version=4)
                  for lang in ("", "zh/") for page in NOTEBOOK_PAGES}  # fmt: skip
+    commands = {name: install_command(nb) for name, nb in notebooks.items()}
     installs = {}
-    for nb in notebooks.values():
-        install = install_command(nb)
+    for install in commands.values():
         if install not in installs:
             proc = subprocess.run(activated(reader, install), cwd=reader, capture_output=True,
                                   text=True, timeout=600)  # fmt: skip
@@ -150,9 +150,9 @@ def reader_runs(site, reader, reader_kernel, tmp_path_factory) -> dict[str, obje
 
     def run(name: str) -> None:
         nb = notebooks[name]
-        proc = installs[install_command(nb)]
+        proc = installs[commands[name]]
         if proc.returncode != 0:
-            runs[name] = AssertionError(f"{install_command(nb)} failed:\n{proc.stderr[-3000:]}")
+            runs[name] = AssertionError(f"{commands[name]} failed:\n{proc.stderr[-3000:]}")
             return
         nbformat.validate(nb)
         unrun = all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")

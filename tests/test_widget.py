@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 import pytest
-from conftest import recording
+from conftest import recording, without_mathjax
 from test_site import ROOT, TUTORIALS
 
 import gdbook as gd
@@ -147,10 +147,7 @@ def wpage(browser, server, site):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     empty = json.dumps({"config": index["config"], "docs": []})
-    context.route(
-        "**/assets/mathjax/tex-chtml.js",
-        lambda r: r.fulfill(body="", content_type="text/javascript"),
-    )
+    without_mathjax(context)
     context.route(
         "**/search/search_index.json",
         lambda r: r.fulfill(body=empty, content_type="application/json"),

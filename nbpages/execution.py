@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import base64
 import hashlib
 import io
@@ -10,17 +11,27 @@ import logging
 import os
 import platform
 import re
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .kernels import KernelServer
+
 ROOT = Path(__file__).resolve().parent.parent
 FORMAT_VERSION = "4"  # bump when what is cached changes
 QUOTE = re.compile(r"\{\{\s*(.+?)\s*\}\}", re.S)
 QUOTES_MIME = "application/vnd.gdbook.quotes+json"
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+KERNEL_ENVIRONMENT = {
+    "MPLBACKEND": INLINE_BACKEND,  # figures reach the notebook even where MPLBACKEND=Agg is set
+    "PYDEVD_DISABLE_FILE_VALIDATION": "1",  # quiet debugpy in kernels
+}
+# what every kernel imports while it starts, before the first cell
+KERNEL_MODULES = ["ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger"]
 log = logging.getLogger("nbpages")
 
 Notebook = Any  # an nbformat.NotebookNode (a dict with attribute access)
@@ -89,6 +100,20 @@ def _steps(nb: Notebook) -> list[tuple[str, Any]]:
     return steps
 
 
+def imported_modules(nb: Notebook) -> set[str]:
+    """The modules the code cells of ``nb`` import (absolute imports, dotted names)."""
+    found: set[str] = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.Import):
+                found |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.add(node.module)
+    return found
+
+
 def environment_key(root: Path = ROOT) -> bytes:
     """A digest of what every tutorial's results depend on besides its own code."""
     h = hashlib.sha256(FORMAT_VERSION.encode())
@@ -128,7 +153,9 @@ def _small_png(data: str) -> str:
     return base64.b64encode(out.getvalue()).decode("ascii")
 
 
-def _run(nb: Notebook, path: Path, key: str, timeout: int) -> Executed:
+def _run(
+    nb: Notebook, path: Path, key: str, timeout: int, kernels: KernelServer | None
+) -> Executed:
     """Run the code and the quoted expressions of ``nb`` in a fresh kernel."""
     import nbformat
     from nbclient import NotebookClient
@@ -139,9 +166,7 @@ def _run(nb: Notebook, path: Path, key: str, timeout: int) -> Executed:
     for kind, content in steps:
         source = content if kind == "code" else _quote_cell(content)
         runnable.cells.append(nbformat.v4.new_code_cell(source))
-    # kernels inherit this: figures must reach the notebook even where MPLBACKEND=Agg is set
-    os.environ["MPLBACKEND"] = INLINE_BACKEND
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiet debugpy in kernels
+    os.environ.update(KERNEL_ENVIRONMENT)  # kernels inherit it
     client = NotebookClient(
         runnable,
         timeout=timeout,
@@ -151,6 +176,8 @@ def _run(nb: Notebook, path: Path, key: str, timeout: int) -> Executed:
         extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no start-up chatter in the log
         resources={"metadata": {"path": str(path.parent)}},
     )
+    if kernels is not None:
+        client.km = kernels.kernel_manager(kernel_name="python3")
     try:
         client.execute()
     except CellExecutionError as err:
@@ -210,6 +237,7 @@ def execute(
     nb: Notebook | None = None,
     environment: bytes | None = None,
     timeout: int = 600,
+    kernels: Callable[[], KernelServer] | None = None,
 ) -> Executed:
     """The results of the tutorial at ``path``: from the cache, or run now in a fresh kernel.
 
@@ -220,6 +248,9 @@ def execute(
         nb: The tutorial already read with [`read`][nbpages.execution.read], if at hand.
         environment: [`environment_key`][nbpages.execution.environment_key], if at hand.
         timeout: Seconds a cell may take.
+        kernels: Called, only if the tutorial has to run, for the
+            [`KernelServer`][nbpages.kernels.KernelServer] to fork its kernel from;
+            without it the kernel is a new ``python -m ipykernel_launcher``.
 
     Raises:
         NotebookError: If a cell or a quoted expression fails.
@@ -231,7 +262,7 @@ def execute(
     if cached.exists():
         return _load(cached)
     log.info("Executing %s", path.relative_to(docs_dir))
-    done = _run(nb, path, key, timeout)
+    done = _run(nb, path, key, timeout, None if kernels is None else kernels())
     for old in cache_dir.glob(f"{stem}.*.json"):  # older results of this page only
         old.unlink()
     _save(done, cached)
@@ -241,13 +272,32 @@ def execute(
 def execute_all(
     paths: list[Path], docs_dir: Path, cache_dir: Path, workers: int = 2
 ) -> dict[Path, tuple[Notebook, Executed]]:
-    """Read and execute several tutorials (``workers`` kernels at a time)."""
+    """Read and execute several tutorials (``workers`` kernels at a time).
+
+    The kernels are forked from one [`KernelServer`][nbpages.kernels.KernelServer] that has
+    imported what the tutorials import; it starts when the first tutorial that is not in
+    the cache needs a kernel, and stops when all are done.
+    """
     environment = environment_key()
     notebooks = {path: read(path) for path in paths}
+    started: list[KernelServer] = []
+    lock = threading.Lock()
+
+    def server() -> KernelServer:
+        with lock:
+            if not started:
+                modules = set().union(*(imported_modules(nb) for nb in notebooks.values()))
+                os.environ.update(KERNEL_ENVIRONMENT)
+                started.append(KernelServer(sorted(modules) + KERNEL_MODULES))
+            return started[0]
 
     def one(path: Path) -> Executed:
-        return execute(path, docs_dir, cache_dir, notebooks[path], environment)
+        return execute(path, docs_dir, cache_dir, notebooks[path], environment, kernels=server)
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        done = list(pool.map(one, paths))
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            done = list(pool.map(one, paths))
+    finally:
+        for kernels in started:
+            kernels.close()
     return {path: (notebooks[path], result) for path, result in zip(paths, done, strict=True)}

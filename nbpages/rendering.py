@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import ast
 import base64
 import re
 from collections.abc import Iterator
 from typing import Any
 
-from .execution import QUOTE, Executed, Notebook, NotebookError
+from .execution import QUOTE, Executed, Notebook, NotebookError, imported_modules
 
 TEXT = {
     "en": {
@@ -151,15 +150,7 @@ PACKAGES = {"scipy": "scipy", "sklearn": "scikit-learn"}
 
 def requirements(nb: Notebook) -> list[str]:
     """The packages besides gdbook that the notebook's code imports, in a stable order."""
-    found = set()
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        for node in ast.walk(ast.parse(cell.source)):
-            if isinstance(node, ast.Import):
-                found |= {a.name.split(".")[0] for a in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                found.add(node.module.split(".")[0])
+    found = {name.split(".")[0] for name in imported_modules(nb)}
     return sorted(PACKAGES[m] for m in found if m in PACKAGES)
 
 

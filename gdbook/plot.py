@@ -4,7 +4,10 @@ Labels come in English or Chinese (``set_language("zh")``). Chinese labels need 
 ``pip install "gdbook[zh]"`` adds the ``mplfonts`` package, whose Noto Sans CJK SC is then
 registered on import and used as the fallback after DejaVu Sans, so Chinese text renders
 with no missing glyphs. Without it, ``set_language("zh")`` raises an error that says so.
-Output is deterministic: the same data give the same PNG bytes.
+Output is deterministic: the same data give the same PNG bytes. Importing gdbook sets
+Matplotlib's ``figure.autolayout``, so a figure lays itself out (``tight_layout``) each time
+it is drawn, unless it was given a layout of its own (``layout="constrained"``) or laid out
+by an explicit ``tight_layout()`` call; labels and legends then fit inside the figure.
 
 Every optimizer has its own colour in every figure ([`PALETTE`][gdbook.plot.PALETTE],
 [`color`][gdbook.plot.color]). In [`contour`][gdbook.plot.contour] and
@@ -168,6 +171,7 @@ def _register_font() -> bool:
             "font.family": ["DejaVu Sans", CJK_FONT] if found else ["DejaVu Sans"],
             "axes.unicode_minus": True,
             "figure.dpi": 100,
+            "figure.autolayout": True,  # tight_layout at each draw, unless a layout is set
             "savefig.dpi": 80,
             "figure.facecolor": "white",
             "savefig.facecolor": "white",

@@ -158,10 +158,11 @@ class KernelServer:
             self.process.kill()
             raise RuntimeError("the kernel server did not start (see its error above)")
 
-    def kernel_manager(self, **kwargs: Any) -> Any:
-        """A jupyter_client ``KernelManager`` whose kernels this server forks."""
+    def kernel_manager_class(self) -> type:
+        """An ``AsyncKernelManager`` class (what nbclient uses) whose kernels are forked here."""
         from jupyter_client.kernelspec import KernelSpecManager
-        from jupyter_client.manager import KernelManager
+        from jupyter_client.manager import AsyncKernelManager
+        from traitlets import default
 
         launcher = [sys.executable, "-I", "-S", __file__, "launch", self.address]
 
@@ -172,7 +173,12 @@ class KernelServer:
                 spec.argv = launcher + spec.argv[start:]
                 return spec
 
-        return KernelManager(kernel_spec_manager=Specs(), **kwargs)
+        class ForkedKernelManager(AsyncKernelManager):
+            @default("kernel_spec_manager")
+            def _kernel_spec_manager_default(self) -> KernelSpecManager:
+                return Specs(data_dir=self.data_dir)
+
+        return ForkedKernelManager
 
     def close(self) -> None:
         """Stop the server (kernels still running stop with it)."""

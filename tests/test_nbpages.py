@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import io
 import shutil
 import subprocess
 import sys
@@ -175,17 +174,6 @@ def test_requirements_are_the_extra_packages_a_notebook_imports():
         nbformat.v4.new_code_cell("from sklearn.datasets import load_digits\nimport gdbook"),
     ]
     assert render.requirements(nb) == ["scikit-learn", "scipy"]
-
-
-def test_small_png_is_a_palette_png():
-    from PIL import Image
-
-    img = Image.new("RGB", (40, 30), (200, 10, 10))
-    buf = io.BytesIO()
-    img.save(buf, format="PNG")
-    small = execute._small_png(base64.b64encode(buf.getvalue()).decode())
-    out = Image.open(io.BytesIO(base64.b64decode(small)))
-    assert out.mode == "P" and out.size == (40, 30)
 
 
 def mkdocs_project(tmp_path: Path, page: str) -> Path:

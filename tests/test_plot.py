@@ -153,4 +153,19 @@ def test_legend_covers_no_path_inside_or_goes_outside():
     ax = gd.plot.convergence(crossing, log=False)
     box, lines = legend_box_and_lines(ax)
     assert box.x0 >= ax.get_window_extent().x1
+    assert box.x1 <= ax.figure.bbox.x1  # and the figure makes room for it (autolayout)
     plt.close("all")
+
+
+def test_figures_lay_themselves_out_so_nothing_is_cut_off():
+    gd.plot.set_language("zh")  # gdbook.plot sets the style when it is imported
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.plot([1e-9, 1], [1, 2])
+    ax.set_xlabel("a label long enough to need room")
+    ax.set_ylabel("学习率 / 步长")  # CJK glyphs are taller
+    fig.canvas.draw()
+    drawn = fig.get_tightbbox()  # in inches: everything drawn lies inside the 3 x 2 figure
+    assert drawn.x0 >= 0 and drawn.y0 >= 0 and drawn.x1 <= 3 and drawn.y1 <= 2
+    assert fig.get_layout_engine() is not None  # figure.autolayout, set by gdbook
+    plt.close(fig)
+    gd.plot.set_language("en")

@@ -1,6 +1,6 @@
 """MkDocs hook: tutorials are executed and rendered by ``nbpages``; this adapts it to MkDocs.
 
-Before each build the tutorials whose code changed run (``nbpages.execute_all``, cached in
+Before each build the tutorials whose code changed run (``nbpages.start_all``, cached in
 ``.cache/notebooks`` beside ``mkdocs.yml``); then each tutorial page's Markdown is replaced by
 the rendered notebook, and its figures and downloadable notebook are added to the files of
 the language being built. ``GDBOOK_NOTEBOOKS=adam,rmsprop`` executes only those tutorials
@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 import tomllib
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -30,30 +31,56 @@ CACHE = Path(".cache") / "notebooks"  # next to mkdocs.yml
 execution.log = logging.getLogger("mkdocs.hooks.notebooks")
 
 _executed: dict[Path, tuple[Any, nbpages.Executed]] = {}  # path -> (notebook, results)
+_running: dict[Path, Future[tuple[Any, nbpages.Executed]]] = {}  # the same, while they run
 _page_files: dict[str, tuple[list[str], str, str]] = {}  # src_uri -> figures, notebook, name
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
-    """Execute (or load from the cache) every tutorial, two kernels at a time."""
+    """Start executing (or loading from the cache) every tutorial, two kernels at a time.
+
+    mkdocs-static-i18n builds the default language first, then each other language within
+    the same build; the tutorials start once, at the first, and each language's build
+    waits only for its own pages (in ``on_files``), so the English pages are built while
+    the Chinese tutorials still run.
+    """
+    if _language(config) != _default_language(config):
+        return  # a later language of the same build: its tutorials are already running
     docs_dir = Path(config.docs_dir)
     only = os.environ.get("GDBOOK_NOTEBOOKS")  # e.g. "adam,rmsprop": run only these
     wanted = {name.strip() for name in only.split(",")} if only else None
     tutorials = [p for p in sorted(docs_dir.rglob("*.md")) if nbpages.is_tutorial(p)]
     run = [p for p in tutorials if wanted is None or p.name.split(".")[0] in wanted]
+    _executed.clear()
     for path in set(tutorials) - set(run):
         nb = nbpages.read(path)
         _executed[path] = (nb, nbpages.unexecuted(nb))
     cache_dir = Path(config.config_file_path).parent / CACHE
-    try:
-        _executed.update(nbpages.execute_all(run, docs_dir, cache_dir))
-    except execution.NotebookError as err:
-        raise PluginError(str(err)) from err
+    _running.clear()
+    _running.update(nbpages.start_all(run, docs_dir, cache_dir))
+
+
+def _results(path: Path) -> tuple[Any, nbpages.Executed]:
+    """The notebook and results of a tutorial, waiting for it if it still runs."""
+    if path not in _executed:
+        try:
+            _executed[path] = _running[path].result()
+        except execution.NotebookError as err:
+            for future in _running.values():  # the build stops: start no other tutorial
+                future.cancel()
+            raise PluginError(str(err)) from err
+    return _executed[path]
 
 
 def _language(config: MkDocsConfig) -> str:
     """The language being built (mkdocs-static-i18n builds once per language)."""
     i18n = config.plugins.get("i18n")
     return getattr(i18n, "current_language", None) or "en"
+
+
+def _default_language(config: MkDocsConfig) -> str:
+    """The language mkdocs-static-i18n builds first (``"en"`` without the plugin)."""
+    i18n = config.plugins.get("i18n")
+    return getattr(i18n, "default_language", None) or "en"
 
 
 def _note(config: MkDocsConfig, lang: str, nb: Any) -> str:
@@ -77,9 +104,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     lang = _language(config)
     for page_file in files.documentation_pages():
         path = Path(page_file.abs_src_path or "")
-        if path not in _executed:
+        if path not in _executed and path not in _running:
             continue
-        nb, done = _executed[path]
+        nb, done = _results(path)
         src_dir = Path(page_file.src_uri).parent.as_posix()
         src_dir = "" if src_dir == "." else src_dir + "/"
         dest_dir = Path(page_file.dest_uri).parent.as_posix() + "/"

@@ -21,7 +21,15 @@ environment. Editing prose re-uses the cache; editing code re-runs that tutorial
 ``hooks/notebooks.py`` is a thin adapter over the same functions.
 """
 
-from .execution import Executed, execute, execute_all, is_tutorial, read, unexecuted
+from .execution import (
+    Executed,
+    execute,
+    execute_all,
+    is_tutorial,
+    read,
+    start_all,
+    unexecuted,
+)
 from .rendering import download_notebook, figures, page_markdown
 
 __all__ = [
@@ -30,6 +38,7 @@ __all__ = [
     "execute_all",
     "is_tutorial",
     "read",
+    "start_all",
     "unexecuted",
     "page_markdown",
     "download_notebook",

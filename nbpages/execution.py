@@ -13,7 +13,7 @@ import platform
 import re
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -300,20 +300,27 @@ def execute(
     return done
 
 
-def execute_all(
+def start_all(
     paths: list[Path], docs_dir: Path, cache_dir: Path, workers: int = 2
-) -> dict[Path, tuple[Notebook, Executed]]:
-    """Read and execute several tutorials (``workers`` kernels at a time).
+) -> dict[Path, Future[tuple[Notebook, Executed]]]:
+    """Start reading and executing several tutorials in the background (``workers`` at a time).
 
-    They run longest first (by the length of their code). The kernels are forked from one
+    English tutorials go first, so that the English pages can be built while the others
+    run; within a language the longest go first (by the length of their code), so that no
+    long one is left running alone at the end. The kernels are forked from one
     [`KernelServer`][nbpages.kernels.KernelServer] that has imported what the tutorials
     import; it starts when the first tutorial that is not in the cache needs a kernel, and
-    stops when all are done.
+    stops when the last tutorial is done.
+
+    Returns:
+        A future per tutorial, of ``(notebook, results)``; its ``result()`` raises the
+        tutorial's [`NotebookError`][nbpages.execution.NotebookError], if any.
     """
     environment = environment_key()
     notebooks = {path: read(path) for path in paths}
     started: list[KernelServer] = []
     lock = threading.Lock()
+    remaining = len(paths)
 
     def server() -> KernelServer:
         with lock:
@@ -323,18 +330,45 @@ def execute_all(
                 started.append(KernelServer(sorted(modules) + KERNEL_MODULES))
             return started[0]
 
-    def one(path: Path) -> Executed:
-        return execute(path, docs_dir, cache_dir, notebooks[path], environment, kernels=server)
+    def one(path: Path) -> tuple[Notebook, Executed]:
+        return notebooks[path], execute(
+            path, docs_dir, cache_dir, notebooks[path], environment, kernels=server
+        )
 
-    # the longest first, so that no long tutorial is left running alone at the end
-    longest_first = sorted(paths, key=lambda path: -_code_size(notebooks[path]))
+    def finished(_: Future[Any]) -> None:
+        nonlocal remaining
+        with lock:
+            remaining -= 1
+            last = remaining == 0
+        if last:
+            for kernels in started:
+                kernels.close()
+
+    order = sorted(paths, key=lambda p: (language_of(p) != "en", -_code_size(notebooks[p])))
+    pool = ThreadPoolExecutor(max_workers=workers)
+    futures = {path: pool.submit(one, path) for path in order}
+    pool.shutdown(wait=False)  # its threads end when the last tutorial is done
+    for future in futures.values():
+        future.add_done_callback(finished)
+    return {path: futures[path] for path in paths}
+
+
+def execute_all(
+    paths: list[Path], docs_dir: Path, cache_dir: Path, workers: int = 2
+) -> dict[Path, tuple[Notebook, Executed]]:
+    """Read and execute several tutorials, as [`start_all`][nbpages.execution.start_all] does.
+
+    Raises:
+        NotebookError: The first failure in ``paths`` order (tutorials not yet started
+            are then not run).
+    """
+    futures = start_all(paths, docs_dir, cache_dir, workers)
     try:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            done = dict(zip(longest_first, pool.map(one, longest_first), strict=True))
-    finally:
-        for kernels in started:
-            kernels.close()
-    return {path: (notebooks[path], done[path]) for path in paths}
+        return {path: future.result() for path, future in futures.items()}
+    except BaseException:
+        for future in futures.values():
+            future.cancel()
+        raise
 
 
 def _code_size(nb: Notebook) -> int:

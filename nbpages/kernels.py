@@ -90,7 +90,8 @@ def serve(address: str, modules: list[str]) -> None:
             pass  # a tutorial that needs it fails in its own kernel, with its own message
     if "matplotlib" in sys.modules:
         _warm_up()
-    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    # packets, not a byte stream: a launcher's whole request (with its environment) is one read
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     server.bind(address)
     server.listen()
     children: dict[int, socket.socket] = {}
@@ -124,7 +125,7 @@ def serve(address: str, modules: list[str]) -> None:
 
 def launch(address: str, argv: list[str]) -> int:
     """The kernel command: have the server fork a kernel, stand in for it, return its status."""
-    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     conn.connect(address)
     request = {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ)}
     socket.send_fds(conn, [json.dumps(request).encode()], [0, 1, 2])

@@ -86,8 +86,8 @@ def serve(address: str, modules: list[str]) -> None:
     for name in modules:
         try:
             __import__(name)
-        except ImportError:
-            pass  # a tutorial that needs it fails in its own kernel, with its own message
+        except Exception:  # noqa: BLE001 - a tutorial that needs it fails in its own kernel
+            pass
     if "matplotlib" in sys.modules:
         _warm_up()
     # packets, not a byte stream: a launcher's whole request (with its environment) is one read
@@ -98,7 +98,8 @@ def serve(address: str, modules: list[str]) -> None:
     events = selectors.DefaultSelector()
     events.register(server, selectors.EVENT_READ)
     print("ready", flush=True)
-    while True:
+    parent = os.getppid()
+    while os.getppid() == parent:  # the build that started this server has not ended
         for _ in events.select(timeout=0.02):
             conn, _ = server.accept()
             message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)

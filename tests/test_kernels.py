@@ -143,3 +143,17 @@ def test_a_figure_is_trimmed_to_its_content_with_a_margin():
     cut.save(buf, format="PNG")
     with pytest.raises(execute.NotebookError, match=r"300x200 figure is cut off at its edge"):
         execute._small_png(base64.b64encode(buf.getvalue()).decode())
+
+
+def test_the_server_stops_when_the_build_that_started_it_dies():
+    start = (
+        "import os, sys\nfrom nbpages.kernels import KernelServer\n"
+        "print(KernelServer(['json']).process.pid, flush=True)\nos._exit(1)"  # no cleanup
+    )
+    proc = subprocess.run([sys.executable, "-c", start], cwd=execute.ROOT, capture_output=True,
+                          text=True, timeout=60)  # fmt: skip
+    server = Path(f"/proc/{int(proc.stdout)}")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and server.exists():
+        time.sleep(0.1)
+    assert not server.exists() or "zombie" in (server / "status").read_text()

@@ -88,9 +88,23 @@ def test_errors_and_timeouts_reach_the_client(server, tmp_path):
     assert time.monotonic() - started < 30
 
 
-def launchers() -> list[str]:
-    ps = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
-    return [line for line in ps.splitlines() if "kernels.py launch" in line]
+def processes() -> dict[int, tuple[int, str]]:
+    """``pid -> (parent pid, command line)`` of every process, read from /proc."""
+    found = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = (proc / "stat").read_text()
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, ValueError):
+            continue  # not a process, or it just ended
+        found[int(proc.name)] = (int(stat.rsplit(")", 1)[1].split()[1]), cmdline)
+    return found
+
+
+def launchers() -> list[int]:
+    return [pid for pid, (_, cmd) in processes().items() if "kernels.py launch" in cmd]
 
 
 def test_kernels_stop_with_their_notebook_and_with_a_killed_launcher(server, tmp_path):
@@ -113,8 +127,7 @@ def test_kernels_stop_with_their_notebook_and_with_a_killed_launcher(server, tmp
     ]
     launcher = subprocess.Popen(cmd, cwd=Path(execute.ROOT), start_new_session=True)
     time.sleep(3)
-    out = subprocess.run(["pgrep", "-P", str(server.process.pid)], capture_output=True, text=True)
-    kernels = {int(pid) for pid in out.stdout.split()}
+    kernels = {pid for pid, (ppid, _) in processes().items() if ppid == server.process.pid}
     assert kernels, "the server forked a kernel"
     os.killpg(launcher.pid, signal.SIGKILL)  # what an immediate shutdown does
     launcher.wait()

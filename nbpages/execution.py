@@ -181,7 +181,7 @@ def _small_png(data: str) -> str:
 
 
 def _run(
-    nb: Notebook, path: Path, key: str, timeout: int, kernels: KernelServer | None
+    nb: Notebook, path: Path, key: str, timeout: int, kernels: Callable[[], KernelServer] | None
 ) -> Executed:
     """Run the code and the quoted expressions of ``nb`` in a fresh kernel."""
     import nbformat
@@ -203,8 +203,8 @@ def _run(
         extra_arguments=KERNEL_ARGUMENTS,
         resources={"metadata": {"path": str(path.parent)}},
     )
-    if kernels is not None:
-        client.kernel_manager_class = kernels.kernel_manager_class()
+    if kernels is not None:  # started after the environment above, which it inherits
+        client.kernel_manager_class = kernels().kernel_manager_class()
     try:
         client.execute()
     except CellExecutionError as err:
@@ -293,7 +293,7 @@ def execute(
     if cached.exists():
         return _load(cached)
     log.info("Executing %s", path.relative_to(docs_dir))
-    done = _run(nb, path, key, timeout, None if kernels is None else kernels())
+    done = _run(nb, path, key, timeout, kernels)
     for old in cache_dir.glob(f"{stem}.*.json"):  # older results of this page only
         old.unlink()
     _save(done, cached)
@@ -326,7 +326,6 @@ def start_all(
         with lock:
             if not started:
                 modules = set().union(*(imported_modules(nb) for nb in notebooks.values()))
-                os.environ.update(KERNEL_ENVIRONMENT)
                 started.append(KernelServer(sorted(modules) + KERNEL_MODULES))
             return started[0]
 

@@ -170,3 +170,17 @@ def test_the_server_stops_when_the_build_that_started_it_dies():
     while time.monotonic() < deadline and server.exists():
         time.sleep(0.1)
     assert not server.exists() or "zombie" in (server / "status").read_text()
+
+
+def test_a_blank_figure_keeps_its_size_and_becomes_a_palette_png():
+    import base64
+    import io
+
+    from PIL import Image
+
+    img = Image.new("RGB", (40, 30), (200, 10, 10))  # nothing drawn on it: nothing to trim
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    small = execute._small_png(base64.b64encode(buf.getvalue()).decode())
+    out = Image.open(io.BytesIO(base64.b64decode(small)))
+    assert out.mode == "P" and out.size == (40, 30)
